@@ -1,0 +1,20 @@
+#ifndef CHIPTRAIL_COPENSSL_SHIM_H
+#define CHIPTRAIL_COPENSSL_SHIM_H
+#include <openssl/opensslv.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+#include <openssl/objects.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#endif

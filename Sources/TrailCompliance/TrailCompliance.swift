@@ -1,0 +1,2 @@
+/// Statements, predicates, manifests, policy and per-shipment evaluation.
+public enum TrailComplianceModule {}

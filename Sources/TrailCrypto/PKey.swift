@@ -1,0 +1,85 @@
+import Foundation
+import COpenSSL
+
+/// The one Swift owner of an OpenSSL `EVP_PKEY`, freed in `deinit`.
+///
+/// `@unchecked Sendable`: the key is never mutated after construction, and OpenSSL 3 allows concurrent
+/// signing and verification with one `EVP_PKEY` from several threads (each operation uses its own
+/// `EVP_MD_CTX`/`EVP_PKEY_CTX`).
+final class PKey: @unchecked Sendable {
+    let pkey: OpaquePointer
+    let algorithm: KeyAlgorithm
+
+    /// Takes ownership of `pkey`; frees it and throws when chiptrail does not accept its algorithm.
+    init(taking pkey: OpaquePointer) throws {
+        do {
+            algorithm = try KeyAlgorithm.of(pkey)
+        } catch {
+            EVP_PKEY_free(pkey)
+            throw error
+        }
+        self.pkey = pkey
+    }
+
+    deinit { EVP_PKEY_free(pkey) }
+
+    /// DER SubjectPublicKeyInfo.
+    func spkiDER() -> [UInt8] {
+        var p: UnsafeMutablePointer<UInt8>? = nil
+        let n = i2d_PUBKEY(pkey, &p)
+        precondition(n > 0 && p != nil, "i2d_PUBKEY failed: \(OpenSSLErrors.drain())")
+        defer { CRYPTO_free(p, #fileID, #line) }
+        return Array(UnsafeBufferPointer(start: p, count: Int(n)))
+    }
+
+    /// Signs `message` with the algorithm's one scheme (DESIGN.md §4.1).
+    func sign<M: ContiguousBytes>(_ message: M) throws -> [UInt8] {
+        guard let mctx = EVP_MD_CTX_new() else { throw OpenSSLErrors.error("sign-failed", "EVP_MD_CTX_new") }
+        defer { EVP_MD_CTX_free(mctx) }
+        var pctx: OpaquePointer? = nil
+        guard EVP_DigestSignInit(mctx, &pctx, algorithm.digest?.md, nil, pkey) == 1 else {
+            throw OpenSSLErrors.error("sign-failed", "cannot start a \(algorithm) signature")
+        }
+        try configurePSS(pctx)
+        return try message.withUnsafeBytes { m -> [UInt8] in
+            let base = m.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            var len = 0
+            guard EVP_DigestSign(mctx, nil, &len, base, m.count) == 1 else {
+                throw OpenSSLErrors.error("sign-failed", "cannot size a \(algorithm) signature")
+            }
+            var sig = [UInt8](repeating: 0, count: len)
+            guard EVP_DigestSign(mctx, &sig, &len, base, m.count) == 1 else {
+                throw OpenSSLErrors.error("sign-failed", "\(algorithm) signing failed")
+            }
+            return Array(sig.prefix(len))
+        }
+    }
+
+    /// True when `signature` is valid for `message`; false for any invalid or malformed signature.
+    func verify<M: ContiguousBytes>(_ signature: [UInt8], _ message: M) -> Bool {
+        guard let mctx = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(mctx) }
+        var pctx: OpaquePointer? = nil
+        guard EVP_DigestVerifyInit(mctx, &pctx, algorithm.digest?.md, nil, pkey) == 1 else {
+            OpenSSLErrors.clear()
+            return false
+        }
+        do { try configurePSS(pctx) } catch { return false }
+        let rc = message.withUnsafeBytes { m in
+            EVP_DigestVerify(
+                mctx, signature, signature.count, m.baseAddress?.assumingMemoryBound(to: UInt8.self), m.count)
+        }
+        if rc != 1 { OpenSSLErrors.clear() }
+        return rc == 1
+    }
+
+    private func configurePSS(_ pctx: OpaquePointer?) throws {
+        guard case .rsa = algorithm else { return }
+        guard EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1,
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) == 1,
+            EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, DigestAlgorithm.sha256.md) == 1
+        else {
+            throw OpenSSLErrors.error("sign-failed", "cannot configure RSA-PSS (SHA-256, MGF1-SHA-256, salt 32)")
+        }
+    }
+}

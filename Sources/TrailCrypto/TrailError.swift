@@ -1,0 +1,82 @@
+/// The one error type of chiptrail.
+///
+/// `code` is a stable, kebab-case identifier (the same string the CLI prints and tests assert);
+/// `message` says what went wrong in words; `remedy` says what to do next. Where the error comes from
+/// OpenSSL, `openssl` holds the drained OpenSSL error queue.
+public struct TrailError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// How a failure maps onto the CLI's exit status (DESIGN.md §6).
+    public enum Category: Sendable, Equatable {
+        /// Integrity or authenticity failure (exit 1).
+        case integrity
+        /// Policy violation with integrity intact (exit 2).
+        case policy
+        /// Usage error (exit 64).
+        case usage
+        /// Malformed input (exit 65).
+        case malformed
+        /// I/O error (exit 74).
+        case io
+    }
+
+    public var code: String
+    public var message: String
+    public var category: Category
+    public var remedy: String?
+    /// The file the error is about, when there is one.
+    public var file: String?
+    /// 1-based line number in `file`, when known.
+    public var line: Int?
+    /// Ledger sequence number, when known.
+    public var seq: Int?
+    /// OpenSSL's error queue at the time of the failure, one entry per line.
+    public var openssl: [String]
+
+    public init(
+        _ code: String, _ message: String, category: Category = .integrity, remedy: String? = nil,
+        file: String? = nil, line: Int? = nil, seq: Int? = nil, openssl: [String] = []
+    ) {
+        self.code = code
+        self.message = message
+        self.category = category
+        self.remedy = remedy
+        self.file = file
+        self.line = line
+        self.seq = seq
+        self.openssl = openssl
+    }
+
+    /// Returns a copy located at `file` (and optionally a line and seq).
+    public func at(file: String? = nil, line: Int? = nil, seq: Int? = nil) -> TrailError {
+        var e = self
+        if let file { e.file = file }
+        if let line { e.line = line }
+        if let seq { e.seq = seq }
+        return e
+    }
+
+    public var description: String {
+        var s = ""
+        if let file { s += file + ":" }
+        if let line { s += "\(line):" }
+        if !s.isEmpty { s += " " }
+        if let seq { s += "seq \(seq): " }
+        s += "error[\(code)]: \(message)"
+        if !openssl.isEmpty { s += " (OpenSSL: " + openssl.joined(separator: "; ") + ")" }
+        if let remedy { s += "\n  hint: " + remedy }
+        return s
+    }
+}
+
+extension TrailError {
+    public static func io(_ message: String, file: String? = nil, remedy: String? = nil) -> TrailError {
+        TrailError("io-error", message, category: .io, remedy: remedy, file: file)
+    }
+
+    public static func usage(_ code: String, _ message: String, remedy: String? = nil) -> TrailError {
+        TrailError(code, message, category: .usage, remedy: remedy)
+    }
+
+    public static func malformed(_ code: String, _ message: String, remedy: String? = nil) -> TrailError {
+        TrailError(code, message, category: .malformed, remedy: remedy)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// The result of running a child process.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs `executable` with `arguments`, optionally feeding `stdin`, and captures its output.
+@discardableResult
+public func runProcess(
+    _ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String]? = nil,
+    cwd: String? = nil
+) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    if let environment {
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+    }
+    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    let out = Pipe()
+    let err = Pipe()
+    let inp = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = inp
+    try p.run()
+    if let stdin { inp.fileHandleForWriting.write(Data(stdin)) }
+    try inp.fileHandleForWriting.close()
+    // Read both pipes concurrently so a chatty child cannot deadlock on a full pipe.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    p.waitUntilExit()
+    return ProcessResult(
+        status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Path of the `openssl` binary.
+public let opensslPath: String = {
+    for p in ["/usr/bin/openssl", "/usr/local/bin/openssl", "/opt/homebrew/bin/openssl"]
+    where FileManager.default.isExecutableFile(atPath: p) {
+        return p
+    }
+    return "/usr/bin/openssl"
+}()
+
+/// Runs the `openssl` command line.
+@discardableResult
+public func openssl(_ args: [String], stdin: [UInt8]? = nil) throws -> ProcessResult {
+    try runProcess(opensslPath, args, stdin: stdin)
+}
+
+/// A fresh temporary directory, removed by the caller with `cleanup()`.
+public final class TempDir: @unchecked Sendable {
+    public let path: String
+    public init() {
+        let base = FileManager.default.temporaryDirectory.path
+        path = base + "/chiptrail-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// `path/name`.
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    public func write(_ name: String, _ text: String, mode: Int = 0o600) throws -> String {
+        let f = file(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: f))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: f)
+        return f
+    }
+
+    public func write(_ name: String, bytes: [UInt8], mode: Int = 0o600) throws -> String {
+        let f = file(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: f))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: f)
+        return f
+    }
+
+    public func read(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: file(name))))
+    }
+}
+
+/// Path of the built `chiptrail` executable (beside the test bundle).
+public let chiptrailPath: String = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("chiptrail").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    // Fall back to the package's debug build folder.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/chiptrail").path
+}()
+
+/// Runs the chiptrail CLI.
+@discardableResult
+public func chiptrail(
+    _ args: [String], stdin: [UInt8]? = nil, environment: [String: String]? = nil, cwd: String? = nil
+) throws -> ProcessResult {
+    try runProcess(chiptrailPath, args, stdin: stdin, environment: environment, cwd: cwd)
+}
+
+/// Hex decoding for test vectors.
+public func hexBytes(_ s: String) -> [UInt8] {
+    var out: [UInt8] = []
+    var i = s.startIndex
+    while i < s.endIndex {
+        let j = s.index(i, offsetBy: 2)
+        out.append(UInt8(s[i..<j], radix: 16)!)
+        i = j
+    }
+    return out
+}
+
+/// Writes a DSA private key (an algorithm chiptrail refuses) made by the `openssl` CLI to `path`.
+public func makeDSAKeyWithOpenSSL(at path: String) throws {
+    let params = path + ".params"
+    let a = try openssl(["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-out", params])
+    guard a.status == 0 else { throw NSError(domain: "openssl", code: Int(a.status), userInfo: ["stderr": a.stderr]) }
+    let b = try openssl(["genpkey", "-paramfile", params, "-out", path])
+    guard b.status == 0 else { throw NSError(domain: "openssl", code: Int(b.status), userInfo: ["stderr": b.stderr]) }
+}
