@@ -136,3 +136,50 @@ public func makeDSAKeyWithOpenSSL(at path: String) throws {
     let b = try openssl(["genpkey", "-paramfile", params, "-out", path])
     guard b.status == 0 else { throw NSError(domain: "openssl", code: Int(b.status), userInfo: ["stderr": b.stderr]) }
 }
+
+import TrailCrypto
+
+/// A root → intermediate → leaf PKI made in memory with `CertificateBuilder`.
+public struct TestPKI: Sendable {
+    public let rootKey: PrivateKey
+    public let root: Certificate
+    public let intermediateKey: PrivateKey
+    public let intermediate: Certificate
+    public let leafKey: PrivateKey
+    public let leaf: Certificate
+
+    /// Valid from 2026-01-01 to 2036-01-01 (leaf: 2026-01-01 to 2028-01-01) unless told otherwise.
+    public init(
+        _ alg: KeyAlgorithm = .ed25519, leafAlg: KeyAlgorithm? = nil, roles: [Role] = [.lab],
+        notBefore: Date = testDate("2026-01-01T00:00:00Z"), notAfter: Date = testDate("2036-01-01T00:00:00Z"),
+        leafNotAfter: Date = testDate("2028-01-01T00:00:00Z")
+    ) throws {
+        rootKey = try PrivateKey.generate(alg)
+        root = try CertificateBuilder.selfSignedRoot(
+            subject: DistinguishedName(parsing: "CN=Test Root,O=chiptrail tests,C=US"), key: rootKey,
+            notBefore: notBefore, notAfter: notAfter)
+        intermediateKey = try PrivateKey.generate(alg)
+        intermediate = try CertificateBuilder.caCertificate(
+            subject: DistinguishedName(parsing: "CN=Test Intermediate,O=chiptrail tests,C=US"),
+            publicKey: intermediateKey.publicKey, issuer: root, issuerKey: rootKey, notBefore: notBefore,
+            notAfter: notAfter)
+        leafKey = try PrivateKey.generate(leafAlg ?? alg)
+        leaf = try CertificateBuilder.leaf(
+            subject: DistinguishedName(parsing: "CN=Lab One,O=Acme Testing,C=US"), publicKey: leafKey.publicKey,
+            roles: roles, issuer: intermediate, issuerKey: intermediateKey, notBefore: notBefore,
+            notAfter: leafNotAfter)
+    }
+}
+
+/// An RFC 3339 time for tests.
+public func testDate(_ s: String) -> Date { CertificateTime.parse(s)! }
+
+/// Runs `openssl` and fails loudly when it exits non-zero.
+@discardableResult
+public func opensslOK(_ args: [String], stdin: [UInt8]? = nil) throws -> String {
+    let r = try openssl(args, stdin: stdin)
+    guard r.status == 0 else {
+        throw NSError(domain: "openssl \(args.joined(separator: " "))", code: Int(r.status), userInfo: ["stderr": r.stderr])
+    }
+    return r.stdout
+}
