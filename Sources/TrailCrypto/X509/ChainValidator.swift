@@ -7,7 +7,8 @@ import Foundation
 /// Rules: trust anchors are self-signed roots only (partial chains are not accepted; anchors that are
 /// not self-signed are ignored); RFC 5280 checks in OpenSSL's X509_STRICT mode; security level 2, so
 /// RSA keys under 2048 bits and SHA-1 or MD5 signatures are refused; with CRLs given, every certificate
-/// of the path must be covered by a CRL of its issuer (CRL_CHECK_ALL). Every error OpenSSL reports is
+/// of the path below the anchor must be covered by a CRL of its issuer (CRL_CHECK_ALL; the anchor itself
+/// needs no CRL). Every error OpenSSL reports is
 /// collected (verification continues past each), then mapped to a stable code.
 public struct ChainValidator: Sendable {
     /// The self-signed roots this validator trusts.
@@ -37,6 +38,10 @@ public struct ChainValidator: Sendable {
             // One finding per code and certificate: OpenSSL may report several errors that mean the same.
             var seen = Set<String>()
             for entry in logged {
+                // The anchor is trusted by configuration; no CRL of its own is required.
+                if entry.error == X509_V_ERR_UNABLE_TO_GET_CRL, entry.depth == path.count - 1,
+                    anchors.contains(path[entry.depth])
+                { continue }
                 let f = Self.failure(error: entry.error, depth: entry.depth, path: path)
                 if seen.insert("\(f.code)@\(entry.depth)").inserted { failures.append(f) }
             }
