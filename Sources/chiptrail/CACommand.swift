@@ -1,13 +1,172 @@
 import ArgumentParser
+import Foundation
 import TrailCrypto
 
 struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ca", abstract: "Certificate authority: init, issue, revoke, crl.")
+        commandName: "ca", abstract: "Certificate authority: init, issue, revoke, crl.",
+        subcommands: [Init.self, Issue.self, Revoke.self, CRLCommand.self])
 
-    func run() async throws {
-        try await reporting {
-            throw TrailError.usage("not-implemented", "chiptrail ca is not implemented yet")
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a CA directory: a self-signed root, or an intermediate under --parent.")
+        @Option(help: "The CA directory to create.") var dir: String
+        @Option(help: "Subject, e.g. \"CN=Export Root,O=Agency,C=US\".") var subject: String
+        @Option(help: "Key algorithm: \(KeyAlgorithm.cliNames.joined(separator: ", ")).") var alg = "ed25519"
+        @Option(help: "Validity in days (root \(CADirectory.defaultRootDays), intermediate \(CADirectory.defaultIntermediateDays)).")
+        var days: Int?
+        @Option(help: "Parent CA directory: create an intermediate it issues.") var parent: String?
+        @Option(name: .customLong("path-len"), help: "basicConstraints pathLen (root 1, intermediate 0).")
+        var pathLen: Int?
+        @Flag(help: "Write the CA key unencrypted.") var noEncrypt = false
+        @OptionGroup var passphrase: PassphraseOptions
+        @Option(help: "File whose first line is the parent CA key's passphrase (else CHIPTRAIL_PASSPHRASE).")
+        var parentPassphraseFile: String?
+        @Flag(help: "Accept a parent key file that group or others may read.") var insecureKeyPermissions = false
+
+        func run() async throws {
+            try await reporting {
+                let dn = try DistinguishedName(parsing: subject)
+                let algorithm = try parseAlgorithm(alg)
+                let parentCA = try parent.map {
+                    try openCA($0, passphraseFile: parentPassphraseFile, insecure: insecureKeyPermissions)
+                }
+                let pass = noEncrypt ? nil : try passphrase.require(prompt: "New passphrase for the CA key: ", confirm: true)
+                let ca = try CADirectory.create(
+                    at: dir, subject: dn, algorithm: algorithm, days: days, pathLength: pathLen, parent: parentCA,
+                    keyPassphrase: pass)
+                let kind = parentCA == nil ? "root" : "intermediate"
+                print("\(kind) CA \(ca.certificate.subject) created in \(dir)")
+                print("sha256 \(ca.certificate.fingerprint)")
+            }
         }
     }
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a certificate from a request (--csr) or a public key (--public).")
+        @Option(help: "The CA directory.") var ca: String
+        @Option(help: "Role the certificate may sign for (repeatable; default: the request's).") var role: [String] = []
+        @Option(help: "Subject (default: the request's).") var subject: String?
+        @Option(help: "Certificate signing request (PEM).") var csr: String?
+        @Option(help: "Public key (PEM).") var `public`: String?
+        @Option(help: "Certificate output file.") var out: String
+        @Option(help: "Also write the issuer chain (the CA certificate and its issuers) here.") var chainOut: String?
+        @Option(help: "Validity in days.") var days = CADirectory.defaultLeafDays
+        @Option(help: "Start of validity, RFC 3339 (default: now).") var notBefore: String?
+        @Flag(help: "Issue a CA certificate (an intermediate) instead of a leaf.") var caRole = false
+        @Option(name: .customLong("path-len"), help: "pathLen of a CA certificate (default 0).") var pathLen: Int?
+        @Flag(help: "Overwrite existing output files.") var force = false
+        @OptionGroup var keyOptions: KeyFileOptions
+
+        func validate() throws {
+            guard (csr == nil) != (`public` == nil) else {
+                throw ValidationError("give exactly one of --csr and --public")
+            }
+            if `public` != nil && subject == nil { throw ValidationError("--public needs --subject") }
+        }
+
+        func run() async throws {
+            try await reporting {
+                for path in [out, chainOut].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
+                    throw TrailError.usage("file-exists", "\(path) exists", remedy: "pass --force to replace it").at(file: path)
+                }
+                let roles = try role.map(Role.parse)
+                let dn = try subject.map { try DistinguishedName(parsing: $0) }
+                let start = try notBefore.map { try CertificateTime.parseOption($0, option: "--not-before") }
+                let authority = try openCA(ca, keyOptions)
+                let cert: Certificate
+                if let csr {
+                    let request = try CertificateSigningRequest(pem: try FileIO.readText(csr), file: csr)
+                    cert = try authority.issue(
+                        csr: request, subject: dn, roles: roles, days: days, notBefore: start, isCA: caRole,
+                        pathLength: pathLen)
+                } else {
+                    let key = try PublicKey(pem: try FileIO.readText(`public`!), file: `public`!)
+                    cert = try authority.issue(
+                        subject: dn!, publicKey: key, roles: roles, days: days, notBefore: start, isCA: caRole,
+                        pathLength: pathLen)
+                }
+                try FileIO.writeAtomically(Array(cert.pem.utf8), to: out, overwrite: force)
+                if let chainOut {
+                    let chain = ([authority.certificate] + authority.chain).map(\.pem).joined()
+                    try FileIO.writeAtomically(Array(chain.utf8), to: chainOut, overwrite: force)
+                }
+                let roleText = cert.roles.isEmpty ? "" : " roles \(cert.roles.map(\.rawValue).joined(separator: ","))"
+                print("issued \(cert.isCA ? "CA certificate" : "certificate") \(cert.subject)\(roleText) to \(out)")
+                print("serial \(cert.serialHex) valid \(CertificateTime.format(cert.notBefore)) to \(CertificateTime.format(cert.notAfter))")
+                print("sha256 \(cert.fingerprint)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a certificate the CA issued and write a new CRL to DIR/crl.pem.")
+        @Option(help: "The CA directory.") var ca: String
+        @Option(help: "The certificate to revoke (PEM).") var cert: String
+        @Option(help: "Reason: \(RevocationReason.revocable.map(\.rawValue).joined(separator: ", ")).")
+        var reason = "unspecified"
+        @Option(help: "Validity of the new CRL in days.") var crlDays = CADirectory.defaultCRLDays
+        @OptionGroup var keyOptions: KeyFileOptions
+
+        func run() async throws {
+            try await reporting {
+                let why = try RevocationReason.parse(reason)
+                let target = try Certificate.load(file: cert)[0]
+                let authority = try openCA(ca, keyOptions)
+                let crl = try authority.revoke(target, reason: why, crlDays: crlDays)
+                print("revoked \(target.subject) serial \(target.serialHex) (\(why.rawValue))")
+                print("CRL #\(crl.crlNumber ?? 0) written to \(ca)/\(CADirectory.crlFile)")
+            }
+        }
+    }
+
+    struct CRLCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "crl", abstract: "Issue a new numbered CRL (also kept as DIR/crl.pem).")
+        @Option(help: "The CA directory.") var ca: String
+        @Option(help: "CRL output file (PEM).") var out: String
+        @Option(help: "Days until nextUpdate.") var days = CADirectory.defaultCRLDays
+        @OptionGroup var keyOptions: KeyFileOptions
+
+        func run() async throws {
+            try await reporting {
+                let authority = try openCA(ca, keyOptions)
+                let crl = try authority.makeCRL(days: days)
+                try FileIO.writeAtomically(Array(crl.pem.utf8), to: out, overwrite: true)
+                print("CRL #\(crl.crlNumber ?? 0) with \(crl.entries.count) revoked written to \(out)")
+                if let next = crl.nextUpdate { print("nextUpdate \(CertificateTime.format(next))") }
+            }
+        }
+    }
+}
+
+/// Opens a CA directory, loading its key with the usual passphrase sources.
+func openCA(_ dir: String, _ options: KeyFileOptions) throws -> CADirectory {
+    let keyPath = CADirectory.keyPath(in: dir)
+    guard FileManager.default.fileExists(atPath: keyPath) else {
+        throw TrailError.usage(
+            "not-a-ca-directory", "\(dir) holds no \(CADirectory.keyFile)",
+            remedy: "create it with `chiptrail ca init --dir \(dir)`"
+        ).at(file: dir)
+    }
+    return try CADirectory(opening: dir, key: try loadPrivateKey(keyPath, options))
+}
+
+/// Opens a CA directory whose passphrase comes from its own option (`--parent-passphrase-file`).
+func openCA(_ dir: String, passphraseFile: String?, insecure: Bool) throws -> CADirectory {
+    var args: [String] = []
+    if let passphraseFile { args += ["--passphrase-file", passphraseFile] }
+    if insecure { args.append("--insecure-key-permissions") }
+    return try openCA(dir, try KeyFileOptions.parse(args))
+}
+
+func parseAlgorithm(_ name: String) throws -> KeyAlgorithm {
+    guard let a = KeyAlgorithm(name: name) else {
+        throw TrailError.usage(
+            "unsupported-key-algorithm", "unknown --alg \(name)",
+            remedy: "choose one of \(KeyAlgorithm.cliNames.joined(separator: ", "))")
+    }
+    return a
 }

@@ -155,7 +155,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
         return ok
     }
 
-    /// OpenSSL's long name of the signature algorithm (`ED25519`, `ecdsa-with-SHA256`, `RSASSA-PSS`).
+    /// OpenSSL's long name of the signature algorithm (`ED25519`, `ecdsa-with-SHA256`, `rsassaPss`).
     public var signatureAlgorithmName: String { ASN1.name(nid: X509_get_signature_nid(owner.x509)) }
 
     /// subjectKeyIdentifier, lowercase hex; nil when absent.

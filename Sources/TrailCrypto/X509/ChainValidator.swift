@@ -7,7 +7,8 @@ import Foundation
 /// Rules: trust anchors are self-signed roots only (partial chains are not accepted; anchors that are
 /// not self-signed are ignored); RFC 5280 checks in OpenSSL's X509_STRICT mode; security level 2, so
 /// RSA keys under 2048 bits and SHA-1 or MD5 signatures are refused; with CRLs given, every certificate
-/// of the path must be covered by a CRL of its issuer (CRL_CHECK_ALL). Every error OpenSSL reports is
+/// of the path below the anchor must be covered by a CRL of its issuer (CRL_CHECK_ALL; the anchor itself
+/// needs no CRL). Every error OpenSSL reports is
 /// collected (verification continues past each), then mapped to a stable code.
 public struct ChainValidator: Sendable {
     /// The self-signed roots this validator trusts.
@@ -34,7 +35,16 @@ public struct ChainValidator: Sendable {
         do {
             let (built, logged) = try runOpenSSL(leaf, intermediates: intermediates, crls: crls, at: time)
             if !built.isEmpty { path = built }
-            failures = logged.map { Self.failure(error: $0.error, depth: $0.depth, path: path) }
+            // One finding per code and certificate: OpenSSL may report several errors that mean the same.
+            var seen = Set<String>()
+            for entry in logged {
+                // The anchor is trusted by configuration; no CRL of its own is required.
+                if entry.error == X509_V_ERR_UNABLE_TO_GET_CRL, entry.depth == path.count - 1,
+                    anchors.contains(path[entry.depth])
+                { continue }
+                let f = Self.failure(error: entry.error, depth: entry.depth, path: path)
+                if seen.insert("\(f.code)@\(entry.depth)").inserted { failures.append(f) }
+            }
         } catch let e as TrailError {
             failures.append(e)
         } catch {
@@ -104,10 +114,10 @@ public struct ChainValidator: Sendable {
             case X509_V_ERR_CERT_NOT_YET_VALID:
                 ("cert-not-yet-valid", "is not yet valid", "check --at and the certificate's notBefore")
             case X509_V_ERR_INVALID_CA, X509_V_ERR_KEYUSAGE_NO_CERTSIGN, X509_V_ERR_INVALID_NON_CA:
-                ("issuer-not-ca", "is issued by a certificate that is not a CA",
+                ("issuer-not-ca", "issues certificates but is not a CA (CA:TRUE with keyCertSign)",
                  "issue certificates only from a CA directory (chiptrail ca init)")
             case X509_V_ERR_PATH_LENGTH_EXCEEDED:
-                ("path-length-exceeded", "exceeds an issuer's path length constraint",
+                ("path-length-exceeded", "has more CA certificates below it than its pathLen constraint allows",
                  "issue from a CA whose pathLen allows the intermediate")
             case X509_V_ERR_CERT_SIGNATURE_FAILURE, X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE,
                 X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY, X509_V_ERR_SIGNATURE_ALGORITHM_MISMATCH,
