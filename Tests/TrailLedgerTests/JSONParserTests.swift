@@ -126,6 +126,29 @@ import TrailLedger
         #expect(code("\"ab\\ncde\"", limits: JSONLimits(maxStringLength: 4)) == "json-string-too-long")
     }
 
+    /// The string scanner skips plain ASCII eight bytes at a time; a special byte at any offset and any
+    /// string length must still be seen.
+    @Test func specialBytesAreFoundAtEveryOffset() throws {
+        for length in 0..<20 {
+            let plain = String(repeating: "a", count: length)
+            #expect(try JSONParser.parse("\"\(plain)\"").stringValue == plain)
+            for at in 0..<length {
+                func with(_ inserted: [UInt8]) -> [UInt8] {
+                    var b = Array(plain.utf8)
+                    b.replaceSubrange(at..<(at + 1), with: inserted)
+                    return [0x22] + b + [0x22]
+                }
+                #expect(code(with([0x01])) == "invalid-json")
+                #expect(code(with([0x1F])) == "invalid-json")
+                #expect(code(with([0x80])) == "invalid-utf8")
+                #expect(code(with([0x22])) == "invalid-json", "a quote ends the string early")
+                #expect(try JSONParser.parse(with([0x5C, 0x6E])).stringValue?.utf8.filter { $0 == 0x0A }.count == 1)
+                #expect(try JSONParser.parse(with([0xC3, 0xA9])).stringValue?.contains("é") == true)
+                #expect(try JSONParser.parse(with([0x7F])).stringValue?.unicodeScalars.contains("\u{7F}") == true)
+            }
+        }
+    }
+
     @Test func parsesFromEveryInputShape() throws {
         let text = #"{"x":[1,"é"]}"#
         let bytes = Array(text.utf8)
