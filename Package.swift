@@ -30,7 +30,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TrailTestSupport", dependencies: ["TrailCrypto"], path: "Tests/TrailTestSupport"),
+        .target(name: "TrailTestSupport", dependencies: ["TrailCrypto", "TrailLedger"], path: "Tests/TrailTestSupport"),
         .testTarget(
             name: "TrailCryptoTests", dependencies: ["TrailCrypto", "TrailTestSupport"], resources: [.copy("Vectors")]),
         .testTarget(name: "TrailLedgerTests", dependencies: ["TrailLedger", "TrailCrypto", "TrailTestSupport"], resources: [.copy("Vectors")]),

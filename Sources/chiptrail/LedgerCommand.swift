@@ -1,13 +1,10 @@
 import ArgumentParser
-import TrailCrypto
 
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ledger", abstract: "Create, append to, verify and prove the ledger.")
-
-    func run() async throws {
-        try await reporting {
-            throw TrailError.usage("not-implemented", "chiptrail ledger is not implemented yet")
-        }
-    }
+        commandName: "ledger", abstract: "Create, append to, verify and prove the ledger.",
+        subcommands: [
+            LedgerInit.self, LedgerAppend.self, LedgerVerify.self, LedgerShow.self, LedgerCheckpointCommand.self,
+            LedgerRepair.self,
+        ])
 }

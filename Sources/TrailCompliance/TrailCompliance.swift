@@ -1,2 +1,0 @@
-/// Statements, predicates, manifests, policy and per-shipment evaluation.
-public enum TrailComplianceModule {}

@@ -1,0 +1,204 @@
+import Foundation
+import TrailCrypto
+
+/// Something to append to the ledger.
+public enum AppendItem: Sendable {
+    /// A certificate and its chain (intermediates, issuer first).
+    case certificate(Certificate, chain: [Certificate])
+    case crl(CRL)
+    case envelope(Envelope)
+    /// A cosigned checkpoint (the checkpoint record's seq, and the note with witness lines).
+    case cosignature(checkpoint: Int, note: String)
+}
+
+/// What an append wrote.
+public struct AppendResult: Sendable {
+    /// Seqs of the records written, in order (the final one is the checkpoint unless only cosignatures were added).
+    public var seqs: [Int]
+    public var checkpoint: String?
+    public var treeSize: Int
+}
+
+/// Creating, appending to and repairing a ledger file (DESIGN.md §4).
+public enum Ledger {
+    /// Writes a new ledger: the genesis record and a first checkpoint (size 1), in one durable write.
+    ///
+    /// The operator certificate must chain to one of `trust` at `time`, carry the operator role and an
+    /// Ed25519 key matching `operatorKey`. The genesis `chain` lists the operator's intermediates and then the
+    /// anchor it chains to, so an appender can validate later certificates from the file alone.
+    public static func initialize(
+        path: String, origin: String, operatorKey: PrivateKey, operatorCert: Certificate, chain: [Certificate],
+        trust: [Certificate], time: LedgerTime = .now()
+    ) throws {
+        guard Origin.isValid(origin) else {
+            throw TrailError.usage(
+                "invalid-origin", "origin \"\(origin)\" must be non-empty with no whitespace and no '+'",
+                remedy: "use a schema-less URL-like name such as ledger.example.gov/h200-2026")
+        }
+        guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "ledger init needs --trust ROOT.pem") }
+        guard try operatorKey.publicKey.spkiDER == operatorCert.publicKey.spkiDER else {
+            throw TrailError.usage("key-certificate-mismatch", "the operator key is not the key of the operator certificate")
+        }
+        guard operatorKey.algorithm == .ed25519 else {
+            throw TrailError.usage("operator-key-not-ed25519", "the operator's checkpoint key must be Ed25519 (signed notes)")
+        }
+        let intermediates = chain.filter { c in !trust.contains { $0.fingerprint == c.fingerprint } }
+        let validation = ChainValidator(anchors: trust).validate(
+            operatorCert, intermediates: intermediates, at: time.date, role: .operator)
+        if let e = validation.failures.first { throw e }
+        let anchor = validation.path.last.map { [$0] } ?? []
+        let genesis = Record(
+            seq: 0, time: time, prev: nil,
+            body: .genesis(
+                Record.Genesis(
+                    origin: origin, anchors: trust.map(\.fingerprint), operatorCert: operatorCert.der,
+                    chain: (intermediates + anchor).map(\.der))))
+        let g = genesis.line
+        let root = Merkle.leafHash(g)
+        let note = try Checkpoint(origin: origin, size: 1, rootHash: root).signedNote(by: operatorKey)
+        let cp = Record(seq: 1, time: time, prev: Digest.sha256Hex(g), body: .checkpoint(note: note))
+        let file = try LockedFile(path: path, create: true)
+        do {
+            try file.appendDurably(g + [0x0A] + cp.line + [0x0A])
+        } catch {
+            unlink(path)
+            throw error
+        }
+        FileIO.syncDirectory((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+    }
+
+    /// Appends `items` and a checkpoint as one batch, under an exclusive lock, with one write and fsync.
+    ///
+    /// Every new record is checked with exactly the rules of `ledger verify` before anything is written; on any
+    /// refusal nothing is appended and the error names the item. A batch of only cosignatures gets no checkpoint.
+    public static func append(
+        path: String, operatorKey: PrivateKey, items: [AppendItem], trust extraTrust: [Certificate] = [],
+        time: LedgerTime = .now()
+    ) throws -> AppendResult {
+        guard !items.isEmpty else { throw TrailError.usage("nothing-to-append", "give at least one envelope, --cert or --crl") }
+        let file = try LockedFile(path: path)
+        if let b = file.lastByte(), b != 0x0A {
+            throw TrailError(
+                "torn-tail", "the ledger ends with an incomplete line (an interrupted append); refusing to append after it",
+                remedy: "run `chiptrail ledger repair \(path)` first", file: path)
+        }
+        let anchors = try anchorsOf(path: path, extra: extraTrust)
+        let verifier = LedgerVerifier(path: path, options: VerifyOptions(trust: anchors))
+        let existing = try verifier.run()
+        if let bad = existing.errors.first {
+            throw TrailError(
+                "ledger-invalid", "the ledger does not verify (line \(bad.line), \(bad.code): \(bad.message)); refusing to append",
+                remedy: "run `chiptrail ledger verify` and resolve the findings", file: path, line: bad.line, seq: bad.seq)
+        }
+        guard let origin = verifier.ledgerOrigin, var prev = verifier.lastLineHash else {
+            throw TrailError("ledger-invalid", "the ledger has no valid genesis", file: path)
+        }
+        var now = time
+        if let last = verifier.latestTime, now < last { now = last }
+        var seq = existing.records
+        var lines: [[UInt8]] = []
+        var seqs: [Int] = []
+        let registered = verifier.trustState?.certificates ?? [:]
+        var registering = Set<String>()
+        func add(_ body: Record.Body) {
+            let line = Record(seq: seq, time: now, prev: Hex.encode(prev), body: body).line
+            lines.append(line)
+            seqs.append(seq)
+            prev = Digest.sha256(line)
+            seq += 1
+        }
+        var onlyCosignatures = true
+        for item in items {
+            switch item {
+            case .certificate(let cert, let chain):
+                onlyCosignatures = false
+                if registered[cert.fingerprint] != nil || registering.contains(cert.fingerprint) { continue }
+                registering.insert(cert.fingerprint)
+                add(.certificate(cert: cert.der, chain: chain.filter { !$0.isSelfIssued }.map(\.der)))
+            case .crl(let crl):
+                onlyCosignatures = false
+                add(.crl(crl.der))
+            case .envelope(let env):
+                onlyCosignatures = false
+                add(.statement(env))
+            case .cosignature(let cp, let note):
+                add(.cosignature(checkpoint: cp, note: note))
+            }
+        }
+        var findings = verifier.check(candidates: lines)
+        var checkpointNote: String?
+        if !onlyCosignatures && findings.allSatisfy({ $0.severity != .error }) {
+            let note = try Checkpoint(origin: origin, size: verifier.treeSize, rootHash: verifier.currentRoot)
+                .signedNote(by: operatorKey)
+            let before = lines.count
+            add(.checkpoint(note: note))
+            findings += verifier.check(candidates: Array(lines[before...]))
+            checkpointNote = note
+        }
+        if let bad = findings.first(where: { $0.severity == .error }) {
+            let all = findings.filter { $0.severity == .error }.map { "seq \($0.seq) [\($0.code)] \($0.message)" }
+            throw TrailError(
+                bad.code, "refused, nothing appended: " + all.joined(separator: "; "),
+                remedy: bad.remedy, file: path, seq: bad.seq)
+        }
+        var bytes: [UInt8] = []
+        for l in lines { bytes += l + [0x0A] }
+        try file.appendDurably(bytes)
+        return AppendResult(seqs: seqs, checkpoint: checkpointNote, treeSize: seq)
+    }
+
+    /// Trust anchors for an appender: the genesis chain's certificates listed as anchors, plus `extra`.
+    static func anchorsOf(path: String, extra: [Certificate]) throws -> [Certificate] {
+        let reader = try LineReader(path: path)
+        guard case .line(_, _, let bytes)? = try reader.next() else {
+            throw TrailError("empty-ledger", "\(path) holds no record", file: path)
+        }
+        let genesis = try Record.parse(line: bytes)
+        guard case .genesis(let g) = genesis.body else {
+            throw TrailError("missing-genesis", "the first record of \(path) is not genesis", file: path, line: 1, seq: 0)
+        }
+        let listed = Set(g.anchors)
+        var out = extra.filter { listed.contains($0.fingerprint) }
+        for der in g.chain {
+            if let c = try? Certificate(der: der), listed.contains(c.fingerprint), !out.contains(where: { $0.fingerprint == c.fingerprint }) {
+                out.append(c)
+            }
+        }
+        guard !out.isEmpty else {
+            throw TrailError.usage("no-trust-anchor", "the genesis chain holds no anchor certificate", remedy: "pass --trust ROOT.pem")
+        }
+        return out
+    }
+
+    /// Moves a torn final line (bytes after the last newline) to `<ledger>.torn-<offset>` and truncates the
+    /// ledger to its last complete line. Committed lines are never touched. Returns the side file, or nil
+    /// when there was nothing to repair.
+    public static func repair(path: String) throws -> (sideFile: String, bytes: Int, offset: Int64)? {
+        let file = try LockedFile(path: path)
+        let size = file.size
+        guard size > 0, file.lastByte() != 0x0A else { return nil }
+        // Find the last newline by scanning backwards in chunks.
+        var end = size
+        var cut: Int64 = 0
+        let chunk: Int64 = 1 << 16
+        outer: while end > 0 {
+            let start = max(0, end - chunk)
+            var buf = [UInt8](repeating: 0, count: Int(end - start))
+            let n = buf.withUnsafeMutableBytes { pread(file.fd, $0.baseAddress, $0.count, off_t(start)) }
+            guard n == buf.count else { throw TrailError.io("cannot read \(path)", file: path) }
+            if let i = buf.lastIndex(of: 0x0A) {
+                cut = start + Int64(i) + 1
+                break outer
+            }
+            end = start
+        }
+        var torn = [UInt8](repeating: 0, count: Int(size - cut))
+        _ = torn.withUnsafeMutableBytes { pread(file.fd, $0.baseAddress, $0.count, off_t(cut)) }
+        let side = path + ".torn-\(cut)"
+        try FileIO.writeAtomically(torn, to: side, mode: 0o644, overwrite: false)
+        guard ftruncate(file.fd, off_t(cut)) == 0, fsync(file.fd) == 0 else {
+            throw TrailError.io("cannot truncate \(path): \(FileIO.errnoText())", file: path)
+        }
+        return (side, torn.count, cut)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import TrailCrypto
+
+/// A DSSE envelope: payload type, payload bytes and one or more signatures over their PAE.
+public struct Envelope: Sendable, Equatable {
+    /// One signature; `keyid` is the hex SHA-256 of the signer's certificate DER (a hint only).
+    public struct Signature: Sendable, Equatable, Hashable {
+        public var keyid: String
+        public var sig: [UInt8]
+        public init(keyid: String, sig: [UInt8]) {
+            self.keyid = keyid
+            self.sig = sig
+        }
+    }
+
+    public var payloadType: String
+    public var payload: [UInt8]
+    public var signatures: [Signature]
+
+    public init(payloadType: String = DSSE.inTotoPayloadType, payload: [UInt8], signatures: [Signature] = []) {
+        self.payloadType = payloadType
+        self.payload = payload
+        self.signatures = signatures
+    }
+
+    /// The bytes every signature covers.
+    public var pae: [UInt8] { DSSE.pae(payloadType: payloadType, payload: payload) }
+
+    /// Returns the envelope with one more signature by `key`, identified by `keyid`.
+    public func signed(by key: PrivateKey, keyid: String) throws -> Envelope {
+        if signatures.contains(where: { $0.keyid == keyid }) {
+            throw TrailError.usage(
+                "already-signed", "the envelope already carries a signature with keyid \(keyid.prefix(16))…")
+        }
+        var e = self
+        e.signatures.append(Signature(keyid: keyid, sig: try key.sign(pae)))
+        return e
+    }
+
+    /// Limits on what an envelope may carry (hostile-input bounds).
+    public static let maxSignatures = 16
+    public static let maxPayloadBytes = 512 * 1024
+
+    /// Builds an envelope from its decoded JSON fields. `payload` and `sig` may be standard or URL-safe
+    /// base64, padded or not, but not mixed (DESIGN.md §4.1).
+    public init(payloadType: String, payloadBase64: String, signatures sigs: [(keyid: String, sig: String)]) throws {
+        guard payloadBase64.utf8.count <= Envelope.maxPayloadBytes * 4 / 3 + 4,
+            let payload = Base64.decodeLenient(payloadBase64)
+        else {
+            throw TrailError.malformed("malformed-envelope", "the envelope payload is not base64 (or is too large)")
+        }
+        guard !sigs.isEmpty else { throw TrailError("no-signatures", "the envelope carries no signature") }
+        guard sigs.count <= Envelope.maxSignatures else {
+            throw TrailError.malformed(
+                "too-many-signatures", "the envelope carries \(sigs.count) signatures (at most \(Envelope.maxSignatures))")
+        }
+        var out: [Signature] = []
+        for (i, s) in sigs.enumerated() {
+            guard s.sig.utf8.count <= 2048, let sig = Base64.decodeLenient(s.sig) else {
+                throw TrailError.malformed("malformed-envelope", "signature \(i + 1) is not base64")
+            }
+            out.append(Signature(keyid: s.keyid, sig: sig))
+        }
+        self.init(payloadType: payloadType, payload: payload, signatures: out)
+    }
+
+    /// Parses an envelope JSON document (an envelope file).
+    public init(json bytes: [UInt8]) throws {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw TrailError.malformed(
+                "malformed-envelope", "the envelope file is not valid JSON: \((error as? TrailError)?.message ?? "\(error)")",
+                remedy: "give the file `chiptrail attest` wrote")
+        }
+        try self.init(json: value)
+    }
+
+    /// Builds an envelope from its JSON object (`payloadType`, `payload`, `signatures[{keyid, sig}]`).
+    public init(json value: JSONValue) throws {
+        guard let type = value["payloadType"]?.stringValue, let payload = value["payload"]?.stringValue,
+            let sigs = value["signatures"]?.arrayValue
+        else {
+            throw TrailError.malformed(
+                "malformed-envelope", "not a DSSE envelope (payloadType, payload, signatures[{keyid, sig}])")
+        }
+        var list: [(keyid: String, sig: String)] = []
+        for s in sigs {
+            guard let sig = s["sig"]?.stringValue else {
+                throw TrailError.malformed("malformed-envelope", "a signature entry has no \"sig\"")
+            }
+            list.append((s["keyid"]?.stringValue ?? "", sig))
+        }
+        try self.init(payloadType: type, payloadBase64: payload, signatures: list)
+    }
+
+    /// The envelope as JSON, base64 standard and padded.
+    public var json: JSONValue {
+        .object([
+            "payloadType": .string(payloadType), "payload": .string(Base64.encode(payload)),
+            "signatures": .array(signatures.map { .object(["keyid": .string($0.keyid), "sig": .string(Base64.encode($0.sig))]) }),
+        ])
+    }
+
+    /// The envelope file's text: canonical (JCS) JSON.
+    public var jsonText: String { String(decoding: JCS.serialize(json), as: UTF8.self) }
+
+    /// Identity for duplicate detection: the payload bytes and the set of signature bytes.
+    public var duplicateKey: [UInt8] {
+        var h = Digest.sha256(payload)
+        for s in signatures.map({ Digest.sha256($0.sig) }).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            h += s
+        }
+        return Digest.sha256(h)
+    }
+}

@@ -1,0 +1,548 @@
+import Foundation
+import TrailCrypto
+
+/// Streaming verification of a ledger file (DESIGN.md §4.1): every finding with its seq, line and stable code.
+///
+/// Lines are processed in batches: parsing, hashing and statement decoding run in parallel; the hash chain,
+/// tree and ledger-time trust state advance sequentially; signature checks run in parallel again. Memory is
+/// bounded by the batch plus compact per-statement state (duplicate keys and retraction targets).
+public final class LedgerVerifier {
+    public let path: String
+    public let options: VerifyOptions
+    /// Called for every statement record, in ledger order.
+    public var onStatement: ((VerifiedStatement) -> Void)?
+    /// Called with the byte offset reached, after each batch.
+    public var onProgress: ((Int64) -> Void)?
+
+    // Sequential state.
+    private var report = VerificationReport()
+    private var trust: TrustState?
+    private var origin: String?
+    private var prevLineHash: [UInt8]?
+    private var lastTime: LedgerTime?
+    private var tree = MerkleAccumulator()
+    private var operatorKeys: [String] = []  // fingerprints of operator-role Ed25519 certificates
+    private var checkpointText: [Int: [UInt8]] = [:]  // seq → SHA-256 of checkpoint text
+    private var lastCheckpointSeq: Int?
+    private var sawCheckpointRecord = false
+    private var lastNonCosignatureSeq = -1
+    private var sinceCheckpoint: Checkpoint?
+    private var sinceRoot: MerkleHash?
+    private var seenStatements = Set<StatementKey>()
+    private var retractionTargets: [StatementKey: TargetInfo] = [:]
+
+    /// 16-byte truncated SHA-256 keys keep per-statement state to a few dozen bytes.
+    struct StatementKey: Hashable {
+        var a: UInt64
+        var b: UInt64
+        init(_ h: [UInt8]) {
+            a = h.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self) }
+            b = h.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self) }
+        }
+    }
+
+    struct TargetInfo {
+        var organizations: [String?]
+        var roles: Set<Role>
+        var subject: String
+        var isRetraction: Bool
+    }
+
+    public init(path: String, options: VerifyOptions) {
+        self.path = path
+        self.options = options
+    }
+
+    /// Verifies the whole file. Throws only for I/O failure; every problem in the content is a finding.
+    public func run() throws -> VerificationReport {
+        if let since = options.since { try parseSince(since) }
+        let reader = try LineReader(path: path, hardLimit: max(options.maxLineLength * 4, 1 << 22))
+        var batch: [Slot] = []
+        batch.reserveCapacity(options.batchSize)
+        var offsetReached: Int64 = 0
+        do {
+            while let item = try reader.next() {
+                switch item {
+                case .line(let index, let offset, let bytes):
+                    batch.append(Slot(index: index, offset: offset, line: bytes))
+                    offsetReached = offset + Int64(bytes.count) + 1
+                    if batch.count == options.batchSize {
+                        process(&batch)
+                        onProgress?(offsetReached)
+                    }
+                case .tornTail(let offset, let length):
+                    process(&batch)
+                    report.tornTailOffset = offset
+                    add(
+                        Finding(
+                            seq: report.records, code: "torn-tail",
+                            message: "the last \(length) bytes at byte offset \(offset) have no final newline (an interrupted append); they are not part of the ledger",
+                            remedy: "run `chiptrail ledger repair \(path)` to move them aside", offset: offset))
+                }
+            }
+        } catch let e as TrailError where e.code == "line-too-long" {
+            process(&batch)
+            add(Finding(seq: report.records, e))
+        }
+        process(&batch)
+        finish()
+        return report
+    }
+
+    // MARK: - Continuing with candidate records (append)
+
+    /// The state after `run()`, for an appender that checks new records with exactly the rules of verification.
+    public var treeSize: Int { tree.size }
+    public var currentRoot: MerkleHash { tree.root }
+    public var lastLineHash: [UInt8]? { prevLineHash }
+    public var latestTime: LedgerTime? { lastTime }
+    public var ledgerOrigin: String? { origin }
+    public var trustState: TrustState? { trust }
+
+    /// Feeds `lines` as if they followed the file and returns the findings they raise (none = acceptable).
+    /// Call after `run()`; the verifier's state then includes them.
+    public func check(candidates lines: [[UInt8]]) -> [Finding] {
+        let before = report.findings.count
+        var batch = lines.enumerated().map { Slot(index: report.records + $0.offset, offset: -1, line: $0.element) }
+        process(&batch)
+        return Array(report.findings[before...])
+    }
+
+    // MARK: - Batches
+
+    struct Slot {
+        var index: Int
+        var offset: Int64
+        var line: [UInt8]
+        var leaf = Merkle.emptyRoot
+        var lineHash: [UInt8] = []
+        var record: Record?
+        var parseError: TrailError?
+        var checked: CheckedStatement?
+        var checkError: TrailError?
+        var canonical = true
+        // Filled sequentially:
+        var findings: [Finding] = []
+        var jobs: [Job] = []
+        var signers: [SignerInfo] = []
+    }
+
+    struct Job {
+        var key: PublicKey
+        var signature: [UInt8]
+        var keyid: String
+        var number: Int
+    }
+
+    private func process(_ batch: inout [Slot]) {
+        guard !batch.isEmpty else { return }
+        let strict = options.strict
+        let maxLine = options.maxLineLength
+        // Phase 1 (parallel): hash, parse, decode statements.
+        let prepared: [Slot] = parallelMap(batch.count, parallel: options.parallel) { i in
+            var s = batch[i]
+            s.leaf = Merkle.leafHash(s.line)
+            s.lineHash = Digest.sha256(s.line)
+            do {
+                let r = try Record.parse(line: s.line, maxLineLength: maxLine)
+                s.record = r
+                if case .statement(let env) = r.body {
+                    do { s.checked = try CheckedStatement(envelope: env) } catch let e as TrailError { s.checkError = e } catch {}
+                }
+                if strict { s.canonical = JCS.isCanonical(s.line) }
+            } catch let e as TrailError {
+                s.parseError = e
+            } catch {
+                s.parseError = TrailError("invalid-json", "\(error)")
+            }
+            return s
+        }
+        batch = prepared
+        // Phase 2 (sequential): chain, tree, trust state; collect signature jobs.
+        for i in batch.indices { sequential(&batch[i]) }
+        // Phase 3 (parallel): signatures.
+        var flat: [(slot: Int, job: Int)] = []
+        for (i, s) in batch.enumerated() { for j in s.jobs.indices { flat.append((i, j)) } }
+        let snapshot = batch
+        let results: [Bool] = parallelMap(flat.count, parallel: options.parallel) { k in
+            let (i, j) = flat[k]
+            let s = snapshot[i]
+            guard case .statement(let env)? = s.record?.body else { return false }
+            return s.jobs[j].key.verify(signature: s.jobs[j].signature, for: env.pae)
+        }
+        for (k, ok) in results.enumerated() where !ok {
+            let (i, j) = flat[k]
+            let job = batch[i].jobs[j]
+            batch[i].findings.append(
+                Finding(
+                    seq: batch[i].index, code: "signature-invalid",
+                    message: "signature \(job.number) (keyid \(job.keyid.prefix(16))…) does not verify over the envelope's PAE",
+                    remedy: "every signature in an envelope must verify; re-sign the statement"))
+        }
+        // Phase 4 (sequential): statement-level state, findings, hand-off.
+        for i in batch.indices { finishSlot(&batch[i]) }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    private func add(_ f: Finding) { report.findings.append(f) }
+
+    // MARK: - Sequential checks
+
+    private func sequential(_ s: inout Slot) {
+        let seq = s.index
+        defer {
+            prevLineHash = s.lineHash
+            tree.append(leafHash: s.leaf)
+            report.records = seq + 1
+            if let since = sinceCheckpoint, tree.size == since.size { sinceRoot = tree.root }
+        }
+        if seq == 0, let since = sinceCheckpoint, since.size == 0 { sinceRoot = tree.root }
+        guard let r = s.record else {
+            s.findings.append(Finding(seq: seq, s.parseError ?? TrailError("invalid-json", "unparseable line")))
+            return
+        }
+        if !s.canonical {
+            s.findings.append(
+                Finding(seq: seq, code: "non-canonical", message: "the line is valid JSON but not in RFC 8785 (JCS) form"))
+        }
+        if r.seq != seq {
+            s.findings.append(
+                Finding(
+                    seq: seq, code: "seq-mismatch",
+                    message: "the record says seq \(r.seq) but is line \(seq + 1) (a line was deleted, duplicated or moved)"))
+        }
+        if seq == 0 {
+            if r.prev != nil { s.findings.append(Finding(seq: seq, code: "prev-mismatch", message: "genesis has prev \(r.prev!); it must be null")) }
+        } else if let p = prevLineHash {
+            let expected = Hex.encode(p)
+            if r.prev != expected {
+                s.findings.append(
+                    Finding(
+                        seq: seq, code: "prev-mismatch",
+                        message: "prev is \(r.prev.map { String($0.prefix(16)) + "…" } ?? "null"), the previous line hashes to \(expected.prefix(16))… (the previous line was altered, removed or reordered)"))
+            }
+        }
+        if let last = lastTime, r.time < last {
+            s.findings.append(
+                Finding(seq: seq, code: "time-regression", message: "time \(r.time.text) is before the previous record's \(last.text)"))
+        } else {
+            lastTime = r.time
+        }
+        if r.type != .cosignature { lastNonCosignatureSeq = seq }
+        if seq == 0 {
+            guard case .genesis(let g) = r.body else {
+                s.findings.append(Finding(seq: 0, code: "missing-genesis", message: "the first record is \(r.type.rawValue), not genesis"))
+                return
+            }
+            genesis(g, &s)
+            return
+        }
+        guard let trust else {
+            if seq == 1 || s.findings.isEmpty {
+                s.findings.append(Finding(seq: seq, code: "untrusted-ledger", message: "no valid genesis: nothing after it can be trusted"))
+            }
+            return
+        }
+        switch r.body {
+        case .genesis:
+            s.findings.append(Finding(seq: seq, code: "unexpected-genesis", message: "a genesis record may only be the first line"))
+        case .certificate(let der, let chainDER):
+            certificateRecord(der, chainDER, time: r.time, trust: trust, &s)
+        case .crl(let der):
+            do {
+                let crl = try CRL(der: der)
+                try self.trust!.apply(crl: crl, seq: seq)
+            } catch let e as TrailError {
+                s.findings.append(Finding(seq: seq, e))
+            } catch {}
+        case .statement(let env):
+            statementRecord(env, time: r.time, trust: trust, &s)
+        case .checkpoint(let note):
+            checkpointRecord(note, time: r.time, &s)
+        case .cosignature(let cp, let note):
+            cosignatureRecord(cp, note, time: r.time, &s)
+        }
+    }
+
+    private func genesis(_ g: Record.Genesis, _ s: inout Slot) {
+        guard Origin.isValid(g.origin) else {
+            s.findings.append(Finding(seq: 0, code: "invalid-origin", message: "origin \"\(g.origin)\" is empty or contains whitespace or '+'"))
+            return
+        }
+        origin = g.origin
+        report.origin = g.origin
+        let listed = Set(g.anchors.map { $0.lowercased() })
+        var anchors: [Certificate] = []
+        for t in options.trust {
+            if listed.contains(t.fingerprint) {
+                anchors.append(t)
+            } else {
+                s.findings.append(
+                    Finding(
+                        seq: 0, code: "anchor-not-in-genesis",
+                        message: "trust anchor \(t.subject.string) (\(t.fingerprint.prefix(16))…) is not listed in the genesis anchors",
+                        remedy: "pass the root certificate this ledger was created with"))
+            }
+        }
+        guard !anchors.isEmpty else {
+            s.findings.append(
+                Finding(
+                    seq: 0, code: "untrusted-ledger", message: "none of the --trust certificates is an anchor of this ledger",
+                    remedy: "verify with the root certificate the ledger's genesis lists"))
+            return
+        }
+        var state = TrustState(anchors: anchors)
+        do {
+            let op = try Certificate(der: g.operatorCert)
+            let chain = try g.chain.map { try Certificate(der: $0) }
+            let time = s.record!.time.date
+            let path = try state.validate(cert: op, chain: chain, at: time, role: .operator)
+            guard try op.publicKey.algorithm == .ed25519 else {
+                throw TrailError("operator-key-not-ed25519", "the operator's checkpoint key must be Ed25519")
+            }
+            try state.register(op, path: path, seq: 0)
+            operatorKeys.append(op.fingerprint)
+        } catch let e as TrailError {
+            s.findings.append(Finding(seq: 0, TrailError("operator-invalid", "the genesis operator certificate is not valid: [\(e.code)] \(e.message)")))
+        } catch {}
+        trust = state
+    }
+
+    private func certificateRecord(_ der: [UInt8], _ chainDER: [[UInt8]], time: LedgerTime, trust: TrustState, _ s: inout Slot) {
+        do {
+            let cert = try Certificate(der: der)
+            let chain = try chainDER.map { try Certificate(der: $0) }
+            let path = try trust.validate(cert: cert, chain: chain, at: time.date)
+            if try !self.trust!.register(cert, path: path, seq: s.index) {
+                s.findings.append(
+                    Finding(seq: s.index, code: "duplicate-certificate", message: "certificate \(cert.subject.string) is already registered", severity: .warning))
+            }
+            if let reg = self.trust!.certificates[cert.fingerprint], reg.roles.contains(.operator),
+                reg.publicKey.algorithm == .ed25519, !operatorKeys.contains(reg.fingerprint)
+            {
+                operatorKeys.append(cert.fingerprint)
+            }
+        } catch let e as TrailError {
+            s.findings.append(Finding(seq: s.index, e))
+        } catch {}
+    }
+
+    private func statementRecord(_ env: Envelope, time: LedgerTime, trust: TrustState, _ s: inout Slot) {
+        if let e = s.checkError { s.findings.append(Finding(seq: s.index, e)) }
+        let required = s.checked?.kind?.requiredRole.flatMap { Role(rawValue: $0) }
+        for (n, sig) in env.signatures.enumerated() {
+            do {
+                let reg = try trust.signer(sig.keyid, at: time.date)
+                s.signers.append(
+                    SignerInfo(fingerprint: reg.fingerprint, organization: reg.organization, commonName: reg.commonName, roles: reg.roles))
+                if let required, !reg.roles.contains(required) {
+                    s.findings.append(
+                        Finding(
+                            seq: s.index, code: "role-not-permitted",
+                            message: "\(s.checked!.statement.predicateType) needs the \(required.rawValue) role; signer \(reg.certificate.subject.string) has \(reg.roles.map(\.rawValue).joined(separator: ", "))"))
+                }
+                s.jobs.append(Job(key: reg.publicKey, signature: sig.sig, keyid: sig.keyid, number: n + 1))
+            } catch let e as TrailError {
+                var e = e
+                e.message = "signature \(n + 1): " + e.message
+                s.findings.append(Finding(seq: s.index, e))
+            } catch {}
+        }
+    }
+
+    private func checkpointRecord(_ note: String, time: LedgerTime, _ s: inout Slot) {
+        sawCheckpointRecord = true
+        do {
+            let cp = try verifyOperatorNote(note, time: time)
+            guard cp.origin == origin else {
+                throw TrailError("checkpoint-origin-mismatch", "the checkpoint's origin \(cp.origin) is not the ledger's \(origin ?? "")")
+            }
+            guard cp.size == s.index else {
+                throw TrailError("checkpoint-size-mismatch", "a checkpoint at seq \(s.index) must commit to size \(s.index), not \(cp.size)")
+            }
+            let root = tree.root
+            guard cp.rootHash == root else {
+                throw TrailError(
+                    "checkpoint-root-mismatch",
+                    "the checkpoint's root \(cp.rootHash.hex.prefix(16))… is not the root \(root.hex.prefix(16))… of the \(cp.size) lines before it (an earlier line was altered)")
+            }
+            checkpointText[s.index] = Digest.sha256(Array(try SignedNote(parsing: note).text.utf8))
+            lastCheckpointSeq = s.index
+            report.latestCheckpoint = CheckpointInfo(
+                seq: s.index, size: cp.size, root: cp.rootHash.hex, note: note, witnesses: [], witnessNames: [])
+        } catch let e as TrailError {
+            s.findings.append(Finding(seq: s.index, e))
+        } catch {}
+    }
+
+    /// Verifies a note's operator signature with the operator keys valid at `time`; returns its checkpoint.
+    private func verifyOperatorNote(_ note: String, time: LedgerTime?) throws -> Checkpoint {
+        let parsed = try SignedNote(parsing: note)
+        let cp = try Checkpoint(text: parsed.text)
+        guard let trust else { throw TrailError("untrusted-ledger", "no valid genesis") }
+        var verifiers: [NoteVerifier] = []
+        for fp in operatorKeys {
+            guard let reg = trust.certificates[fp] else { continue }
+            if let time {
+                if reg.revokedAt != nil || time.date < reg.validFrom || time.date > reg.validUntil { continue }
+            }
+            verifiers.append(try NoteVerifier(name: cp.origin, publicKey: reg.publicKey))
+        }
+        let result = try? parsed.verify(using: verifiers)
+        guard let result, !result.verifiedBy.isEmpty else {
+            throw TrailError(
+                "checkpoint-signature-invalid", "the checkpoint carries no valid signature by a current operator key",
+                remedy: "checkpoints must be signed by the operator's registered Ed25519 key")
+        }
+        return cp
+    }
+
+    private func cosignatureRecord(_ cpSeq: Int, _ note: String, time: LedgerTime, _ s: inout Slot) {
+        do {
+            guard cpSeq < s.index, let expected = checkpointText[cpSeq] else {
+                throw TrailError("cosignature-invalid", "seq \(cpSeq) is not an earlier valid checkpoint record")
+            }
+            let parsed = try SignedNote(parsing: note)
+            guard Digest.sha256(Array(parsed.text.utf8)) == expected else {
+                throw TrailError("cosignature-invalid", "the cosigned text differs from the checkpoint at seq \(cpSeq)")
+            }
+            _ = try verifyOperatorNote(note, time: nil)
+            var fps: [String] = []
+            var names: [String] = []
+            for reg in trust!.certificates.values
+            where reg.seq < cpSeq && reg.roles.contains(.auditor) && reg.revokedAt == nil
+                && reg.publicKey.algorithm == .ed25519
+            {
+                guard let name = WitnessName.of(reg.certificate) else { continue }
+                let v = try CosignatureV1.Verifier(name: name, publicKey: reg.publicKey)
+                if try v.verify(parsed) != nil {
+                    fps.append(reg.fingerprint)
+                    names.append(name)
+                }
+            }
+            if report.latestCheckpoint?.seq == cpSeq {
+                report.latestCheckpoint!.note = note
+                report.latestCheckpoint!.witnesses = fps
+                report.latestCheckpoint!.witnessNames = names
+            }
+        } catch let e as TrailError {
+            s.findings.append(Finding(seq: s.index, e))
+        } catch {}
+    }
+
+    // MARK: - Statement state
+
+    private func finishSlot(_ s: inout Slot) {
+        guard let r = s.record, case .statement(let env) = r.body else {
+            for f in s.findings { add(f) }
+            return
+        }
+        let key = StatementKey(env.duplicateKey)
+        if seenStatements.contains(key) {
+            s.findings.append(
+                Finding(seq: s.index, code: "duplicate-statement", message: "the same envelope (payload and signatures) appears earlier in the ledger"))
+        }
+        if s.findings.isEmpty, let checked = s.checked, case .retraction(let p) = checked.predicate {
+            retraction(p, checked, &s)
+        }
+        for f in s.findings { add(f) }
+        let intact = s.findings.allSatisfy { $0.severity != .error }
+        if intact {
+            seenStatements.insert(key)
+            if let checked = s.checked {
+                retractionTargets[StatementKey(s.lineHash)] = TargetInfo(
+                    organizations: s.signers.map(\.organization), roles: Set(s.signers.flatMap(\.roles)),
+                    subject: checked.subjectName, isRetraction: checked.kind == .retraction)
+            }
+        }
+        onStatement?(
+            VerifiedStatement(
+                seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: s.signers,
+                intact: intact, findingCodes: s.findings.map(\.code)))
+    }
+
+    private func retraction(_ p: RetractionPredicate, _ checked: CheckedStatement, _ s: inout Slot) {
+        guard let target = retractionTargets[StatementKey(Hex.decode(p.retracts) ?? [])] else {
+            s.findings.append(
+                Finding(seq: s.index, code: "retraction-invalid", message: "retracts \(p.retracts.prefix(16))…, which is no earlier valid statement"))
+            return
+        }
+        if target.isRetraction {
+            s.findings.append(Finding(seq: s.index, code: "retraction-invalid", message: "a retraction cannot be retracted"))
+        } else if target.subject != checked.subjectName {
+            s.findings.append(Finding(seq: s.index, code: "retraction-invalid", message: "the retraction's subject differs from its target's"))
+        } else if !s.signers.allSatisfy({ sg in
+            target.organizations.contains(sg.organization) && !target.roles.isDisjoint(with: sg.roles)
+        }) {
+            s.findings.append(
+                Finding(
+                    seq: s.index, code: "retraction-invalid",
+                    message: "a retraction must be signed by the same organisation and role as the retracted statement"))
+        }
+    }
+
+    // MARK: - End
+
+    private func parseSince(_ note: String) throws {
+        do {
+            sinceCheckpoint = try Checkpoint(text: try SignedNote(parsing: note).text)
+        } catch let e as TrailError {
+            throw TrailError.malformed("malformed-checkpoint", "the --since checkpoint does not parse: \(e.message)")
+        }
+    }
+
+    private func finish() {
+        report.root = tree.root.hex
+        if report.records == 0 {
+            add(Finding(seq: 0, code: "empty-ledger", message: "the ledger has no complete record"))
+            return
+        }
+        if let last = lastCheckpointSeq {
+            if lastNonCosignatureSeq > last {
+                add(
+                    Finding(
+                        seq: last + 1, code: "uncheckpointed-tail",
+                        message: "records \(last + 1)…\(lastNonCosignatureSeq) are not committed by a checkpoint", severity: .warning))
+            }
+        } else if !sawCheckpointRecord {
+            add(Finding(seq: 0, code: "no-checkpoint", message: "the ledger holds no checkpoint"))
+        }
+        if let since = sinceCheckpoint, let sinceNote = options.since {
+            do {
+                _ = try verifyOperatorNote(sinceNote, time: nil)
+                guard since.origin == origin else {
+                    throw TrailError("inconsistent-with-checkpoint", "the old checkpoint is for origin \(since.origin)")
+                }
+                guard since.size <= report.records, let root = sinceRoot else {
+                    throw TrailError(
+                        "inconsistent-with-checkpoint", "the old checkpoint has size \(since.size); the ledger has only \(report.records) records (it was truncated)")
+                }
+                guard root == since.rootHash else {
+                    throw TrailError(
+                        "inconsistent-with-checkpoint",
+                        "the first \(since.size) records hash to \(root.hex.prefix(16))…, the old checkpoint says \(since.rootHash.hex.prefix(16))…: history was rewritten")
+                }
+            } catch let e as TrailError {
+                var e = e
+                if e.code != "inconsistent-with-checkpoint" { e = TrailError("inconsistent-with-checkpoint", "the --since checkpoint: [\(e.code)] \(e.message)") }
+                add(Finding(seq: since.size > 0 ? min(since.size, report.records) - 1 : 0, e))
+            } catch {}
+        }
+    }
+}
+
+/// Origin rule of DESIGN.md §4: non-empty, no whitespace, no '+'.
+public enum Origin {
+    public static func isValid(_ s: String) -> Bool {
+        !s.isEmpty && !s.unicodeScalars.contains { (c: Unicode.Scalar) in c == "+" || c.properties.isWhitespace || c.value < 0x21 }
+    }
+}
+
+/// The cosignature key name of an auditor certificate: its subject CN with whitespace replaced by `_`;
+/// nil when the CN is missing or contains `+` (DESIGN.md §4.1).
+public enum WitnessName {
+    public static func of(_ cert: Certificate) -> String? {
+        guard let cn = cert.subject.commonName, !cn.isEmpty, !cn.contains("+") else { return nil }
+        return String(String.UnicodeScalarView(cn.unicodeScalars.map { $0.properties.isWhitespace ? "_" : $0 }))
+    }
+}

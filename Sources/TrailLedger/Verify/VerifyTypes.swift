@@ -1,0 +1,70 @@
+import Foundation
+import TrailCrypto
+
+/// What `LedgerVerifier` is asked to check.
+public struct VerifyOptions: Sendable {
+    /// Trust anchors given out of band (`--trust`); each must be listed in the genesis `anchors`.
+    public var trust: [Certificate]
+    /// Report lines that are valid JSON but not in RFC 8785 canonical form.
+    public var strict = false
+    public var maxLineLength = Record.defaultMaxLineLength
+    /// A previously saved checkpoint note the ledger must extend (`--since`).
+    public var since: String?
+    /// Lines handled per parallel batch.
+    public var batchSize = 1024
+    public var parallel = true
+
+    public init(trust: [Certificate]) { self.trust = trust }
+}
+
+/// Who signed a statement, as the ledger registered them.
+public struct SignerInfo: Sendable, Equatable {
+    public var fingerprint: String
+    public var organization: String?
+    public var commonName: String?
+    public var roles: [Role]
+}
+
+/// A statement record as verification saw it, handed to the compliance layer in ledger order.
+public struct VerifiedStatement: Sendable {
+    public var seq: Int
+    public var time: LedgerTime
+    /// Hex SHA-256 of the record's line (what a retraction names).
+    public var lineHash: String
+    public var checked: CheckedStatement?
+    public var signers: [SignerInfo]
+    /// False when any integrity finding concerns this record (it is then evaluated without).
+    public var intact: Bool
+    /// The codes of the integrity findings on this record.
+    public var findingCodes: [String]
+}
+
+/// A checkpoint the ledger holds.
+public struct CheckpointInfo: Sendable, Equatable {
+    public var seq: Int
+    public var size: Int
+    /// Lowercase hex root.
+    public var root: String
+    /// The signed note (operator signature; the cosigned form when a cosignature record exists).
+    public var note: String
+    /// Fingerprints of the auditor certificates with a valid cosignature on it.
+    public var witnesses: [String]
+    /// Witness key names, for display.
+    public var witnessNames: [String]
+}
+
+/// Everything `ledger verify` learned.
+public struct VerificationReport: Sendable {
+    /// Complete lines (the tree size).
+    public var records = 0
+    /// Lowercase hex RFC 6962 root over every complete line.
+    public var root = ""
+    public var origin: String?
+    public var findings: [Finding] = []
+    public var latestCheckpoint: CheckpointInfo?
+    public var tornTailOffset: Int64?
+
+    public var errors: [Finding] { findings.filter { $0.severity == .error } }
+    public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
+    public var integrityOK: Bool { errors.isEmpty }
+}

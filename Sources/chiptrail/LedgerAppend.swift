@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import TrailCrypto
+import TrailLedger
+
+struct LedgerAppend: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append",
+        abstract: "Append certificates, statements and CRLs as one batch ending in a checkpoint.",
+        discussion: """
+            Records are written in this order: --cert certificates (each with the --chain given), then the
+            envelopes, then --crl CRLs. Every record is checked with the rules of `ledger verify` first; on any
+            refusal nothing is written.
+            """)
+
+    @Argument(help: "The ledger file.") var ledger: String
+    @Argument(help: "DSSE envelope files to append as statements.") var envelopes: [String] = []
+    @Option(name: .customLong("operator-key"), help: "The operator's Ed25519 private key (signs the checkpoint).")
+    var operatorKey: String
+    @Option(help: "A signer certificate to register (repeatable).") var cert: [String] = []
+    @Option(help: "Intermediate CA certificates for --cert (repeatable).") var chain: [String] = []
+    @Option(help: "A CRL to record (repeatable).") var crl: [String] = []
+    @Option(help: "Trust anchors besides those in the genesis chain (repeatable).") var trust: [String] = []
+    @OptionGroup var keyOptions: KeyFileOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    func run() async throws {
+        try await reporting(format: format) {
+            let chainCerts = try loadCertificates(chain)
+            var items: [AppendItem] = try cert.map { .certificate(try loadCertificate($0), chain: chainCerts) }
+            items += try envelopes.map { .envelope(try loadEnvelope($0)) }
+            items += try crl.map { .crl(try loadCRL($0)) }
+            let key = try loadPrivateKey(operatorKey, keyOptions)
+            let result = try Ledger.append(path: ledger, operatorKey: key, items: items, trust: try loadCertificates(trust))
+            if format == .json {
+                printJSON(["seqs": result.seqs, "treeSize": result.treeSize, "checkpoint": result.checkpoint ?? NSNull()])
+            } else {
+                print("appended seq \(result.seqs.first!)…\(result.seqs.last!) to \(ledger); tree size \(result.treeSize)")
+            }
+        }
+    }
+}
