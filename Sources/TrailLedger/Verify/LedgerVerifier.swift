@@ -209,7 +209,7 @@ public final class LedgerVerifier {
             s.findings.append(
                 Finding(
                     seq: seq, code: "seq-mismatch",
-                    message: "the record says seq \(r.seq) but is line \(seq + 1) (a line was deleted, duplicated or moved)"))
+                    message: "the record says seq \(r.seq) but stands at seq \(seq) (a line was deleted, duplicated or moved)"))
         }
         if seq == 0 {
             if r.prev != nil { s.findings.append(Finding(seq: seq, code: "prev-mismatch", message: "genesis has prev \(r.prev!); it must be null")) }
