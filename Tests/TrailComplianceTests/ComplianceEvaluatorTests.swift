@@ -312,4 +312,33 @@ import TrailTestSupport
         #expect(bad.shipments.map(\.status) == [.compliant, .pending, .violation])
         #expect(bad.exitStatus() == 2)
     }
+
+    @Test func licenseForAnotherDestination() throws {
+        let f = try ComplianceFixture()
+        let lic = try Samples.envelope(
+            .exportLicense, predicate: ComplianceSamples.license(destination: "MO"), signers: [f.pki.regulator])
+        let seqs = try f.append([lic] + (try f.trail()))
+        let r = try f.report()
+        #expect(r.codes == ["license-mismatch"])
+        #expect(r.violations[0].seqs == [seqs[0], seqs[1]])
+    }
+
+    @Test func shipmentAttestedAfterTheLicenseExpired() throws {
+        let f = try ComplianceFixture()
+        let lic = try Samples.envelope(
+            .exportLicense, predicate: ComplianceSamples.license(validUntil: "2026-02-01T00:00:00Z"),
+            signers: [f.pki.regulator])
+        try f.append([lic] + (try f.trail()))
+        #expect(try f.report().codes == ["license-not-valid"])
+    }
+
+    @Test func aLicenseAmendmentAppliesItsLatestTerms() throws {
+        let f = try ComplianceFixture()
+        try f.append([try f.license(max: 4)])
+        try f.append(try f.trail(id: "SHP-0001"))
+        try f.append(try f.trail(id: "SHP-0002"))
+        #expect(try f.check().shipments.map(\.status) == [.compliant, .violation])
+        try f.append([try f.license(max: 8)])
+        #expect(try f.check().shipments.map(\.status) == [.compliant, .compliant])
+    }
 }

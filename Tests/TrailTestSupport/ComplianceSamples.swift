@@ -29,4 +29,16 @@ public enum ComplianceSamples {
     public static func serials(id: String = "SHP-0001", quantity: Int = 4) -> [String] {
         (1...quantity).map { "H200-\(id)-\($0)" }
     }
+
+    /// An export license predicate with chosen terms (`Samples.license` fixes them).
+    public static func license(
+        _ number: String = "LIC-2026-001", max: Int = 100, exporter: String = "Nvidia Export LLC",
+        destination: String = "CN", validFrom: String = "2026-01-15T00:00:00Z", validUntil: String = "2027-01-15T00:00:00Z"
+    ) -> JSONValue {
+        .object([
+            "license": .string(number), "exporter": .string(exporter), "consignee": .string("Shanghai AI Compute Co"),
+            "destination": .string(destination), "product": .string("NVIDIA H200 SXM"), "maxQuantity": .number(JSONNumber(Int64(max))),
+            "validFrom": .string(validFrom), "validUntil": .string(validUntil), "conditions": .array([]),
+        ])
+    }
 }
