@@ -15,6 +15,8 @@ public final class ComplianceEvaluator {
     private var signerSetIndex: [String: Int32] = [:]
     /// Integrity finding codes of the statements that failed integrity (rare), by seq.
     var brokenCodes: [Int: [String]] = [:]
+    /// Names that repeat across shipments (exporters, licenses, consignees, products, countries), stored once.
+    private var names: Set<String> = []
 
     public init(policy: Policy = .h200) { self.policy = policy }
 
@@ -25,7 +27,7 @@ public final class ComplianceEvaluator {
         let name = checked.subjectName
         let isLicense = name.hasPrefix("license:")
         guard isLicense || name.hasPrefix("shipment:") else { return }
-        guard let fact = Self.fact(checked) else { return }
+        guard let fact = fact(checked) else { return }
         if !s.intact { brokenCodes[s.seq] = s.findingCodes }
         var entry = Entry(
             seq: s.seq, time: internTime(s.time.text), signers: internSigners(s.signers), digest: -1,
@@ -86,25 +88,32 @@ public final class ComplianceEvaluator {
         return Key128(Digest.sha256(bytes))
     }
 
-    private static func fact(_ c: CheckedStatement) -> Fact? {
+    private func intern(_ s: String) -> String {
+        if let i = names.firstIndex(of: s) { return names[i] }
+        names.insert(s)
+        return s
+    }
+
+    private func fact(_ c: CheckedStatement) -> Fact? {
         switch c.predicate {
         case .exportLicense(let p):
             return .license(
                 LicenseFact(
-                    number: p.license, exporter: p.exporter, consignee: p.consignee, destination: p.destination,
-                    product: p.product, maxQuantity: p.maxQuantity, validFrom: p.validFrom, validUntil: p.validUntil))
+                    number: intern(p.license), exporter: intern(p.exporter), consignee: intern(p.consignee),
+                    destination: intern(p.destination), product: intern(p.product), maxQuantity: p.maxQuantity, validFrom: p.validFrom, validUntil: p.validUntil))
         case .supplySufficiency(let p, let m, _):
             return .supply(
                 SupplyFact(
-                    exporter: m.exporter, license: m.license, consignee: m.consignee, product: m.product,
-                    destination: m.destination, quantity: m.quantity, serialKeys: serialKeys(m.serials),
-                    declared: m.declared, claimedLicense: p.license, claimedQuantity: p.quantity,
-                    claimedDestination: p.destination, usUnitsShipped: p.usUnitsShipped))
+                    exporter: intern(m.exporter), license: intern(m.license), consignee: intern(m.consignee),
+                    product: intern(m.product), destination: intern(m.destination), quantity: m.quantity,
+                    serialKeys: Self.serialKeys(m.serials), declared: m.declared, claimedLicense: intern(p.license),
+                    claimedQuantity: p.quantity, claimedDestination: intern(p.destination),
+                    usUnitsShipped: p.usUnitsShipped))
         case .labTest(let p):
             return .lab(
                 LabFact(
                     pass: p.result == "pass", tpp: p.measured.tpp, bandwidth: p.measured.dramBandwidthGBps,
-                    memoryGB: p.measured.memoryGB, unitKeys: serialKeys(p.unitsTested), samplingAll: p.sampling == "all"))
+                    memoryGB: p.measured.memoryGB, unitKeys: Self.serialKeys(p.unitsTested), samplingAll: p.sampling == "all"))
         case .customsDecision(let p):
             guard let d = Decision(rawValue: p.decision) else { return nil }
             return .customs(d)
