@@ -1,0 +1,165 @@
+import TrailCrypto
+import TrailLedger
+
+// The evaluator's compact per-statement state. A national ledger holds ~1M statements, so nothing here keeps a
+// statement, an envelope or a manifest: only the fields the §5 rules and the timeline need, with strings that
+// repeat (times, signer sets, manifest digests) interned.
+
+extension ComplianceEvaluator {
+    /// The first 16 bytes of a SHA-256, as two words (line hashes and claim identities).
+    struct Key128: Hashable {
+        var a: UInt64
+        var b: UInt64
+
+        init(_ bytes: [UInt8]) {
+            var x: UInt64 = 0
+            var y: UInt64 = 0
+            for i in 0..<8 { x = x << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+            for i in 8..<16 { y = y << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+            a = x
+            b = y
+        }
+
+        init(hex: String) { self.init(Hex.decode(hex) ?? []) }
+    }
+
+    /// A customs decision (DESIGN.md §3.1).
+    enum Decision: String {
+        case released, inspect, held, returned
+    }
+
+    /// What an export license statement says that the rules use.
+    struct LicenseFact {
+        var number: String
+        var exporter: String
+        var consignee: String
+        var destination: String
+        var product: String
+        var maxQuantity: Int
+        var validFrom: String
+        var validUntil: String
+    }
+
+    /// The supply-sufficiency statement and the manifest it carries, reduced to what the rules use.
+    struct SupplyFact {
+        var exporter: String
+        var license: String
+        var consignee: String
+        var product: String
+        var destination: String
+        var quantity: Int
+        /// Sorted 64-bit keys of the manifest's serials (SHA-256 prefixes): 8 bytes per unit shipped.
+        var serialKeys: [UInt64]
+        var declared: Figures?
+        var claimedLicense: String
+        var claimedQuantity: Int
+        var claimedDestination: String
+        var usUnitsShipped: Int
+    }
+
+    /// A lab test, reduced to what the rules use.
+    struct LabFact {
+        var pass: Bool
+        var tpp: Double?
+        var bandwidth: Double?
+        var memoryGB: Double?
+        /// Sorted, distinct serial keys of the units tested.
+        var unitKeys: [UInt64]
+        var samplingAll: Bool
+    }
+
+    enum Fact {
+        indirect case license(LicenseFact)
+        indirect case supply(SupplyFact)
+        indirect case lab(LabFact)
+        case customs(Decision)
+        case retraction(target: Key128, reason: String)
+        case unknown(predicateType: String)
+
+        var kind: String {
+            switch self {
+            case .license: PredicateKind.exportLicense.rawValue
+            case .supply: PredicateKind.supplySufficiency.rawValue
+            case .lab: PredicateKind.labTest.rawValue
+            case .customs: PredicateKind.customsDecision.rawValue
+            case .retraction: PredicateKind.retraction.rawValue
+            case .unknown(let t): t
+            }
+        }
+
+        /// True for the predicates the rules evaluate (not retractions, not unknown types).
+        var isEvaluated: Bool {
+            switch self {
+            case .retraction, .unknown: false
+            default: true
+            }
+        }
+    }
+
+    /// One statement about a shipment (or a license), as the evaluator keeps it.
+    struct Entry {
+        var seq: Int
+        /// Index into `times`.
+        var time: Int32
+        /// Index into `signerSets`.
+        var signers: Int32
+        /// Index into the owning shipment's `digests` (-1 for license statements).
+        var digest: Int32
+        var line: Key128
+        /// Identity of the claim (predicate type, subject and predicate): repeated identical claims count once.
+        var claim: Key128
+        var intact: Bool
+        /// The seq of the intact retraction that removed this statement, if any.
+        var retractedBy: Int?
+        var fact: Fact
+    }
+
+    /// Everything known about one shipment.
+    struct ShipmentState {
+        var digests: [String] = []
+        var entries: [Entry] = []
+
+        mutating func internDigest(_ d: String) -> Int32 {
+            if let i = digests.firstIndex(of: d) { return Int32(i) }
+            digests.append(d)
+            return Int32(digests.count - 1)
+        }
+    }
+
+    /// The signers of a statement, for display and the exporter-identity rule.
+    struct SignerSet {
+        var parties: [String]
+        var organizations: [String?]
+        var roles: [String]
+    }
+
+    /// A serial number's key: the first 8 bytes of its SHA-256 (collision-resistant against crafted serials).
+    static func serialKey(_ serial: String) -> UInt64 {
+        let h = Digest.sha256(Array(serial.utf8))
+        var k: UInt64 = 0
+        for i in 0..<8 { k = k << 8 | UInt64(h[i]) }
+        return k
+    }
+
+    static func serialKeys(_ serials: [String]) -> [UInt64] {
+        var keys = serials.map(serialKey)
+        keys.sort()
+        var out: [UInt64] = []
+        out.reserveCapacity(keys.count)
+        for k in keys where out.last != k { out.append(k) }
+        return out
+    }
+}
+
+extension Array where Element == UInt64 {
+    /// Binary search in a sorted array.
+    func sortedContains(_ k: UInt64) -> Bool {
+        var lo = 0
+        var hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] < k { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < count && self[lo] == k
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TrailCrypto
+import TrailTestSupport
+
+/// Runs the README walkthrough (scripts/walkthrough.sh) end to end with the built CLI, then checks its
+/// results independently and tampers with a copy of the ledger.
+@Suite struct WalkthroughTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/walkthrough.sh").path
+
+    @Test func walkthroughRunsAndTamperingIsCaught() throws {
+        let dir = TempDir()
+        let r = try runProcess("/bin/bash", [Self.script, dir.path + "/w"], environment: ["CHIPTRAIL": chiptrailPath])
+        #expect(r.status == 0, "walkthrough failed:\n\(r.stderr.suffix(3000))")
+        let w = dir.path + "/w"
+        // Every statement landed and the ledger verifies, with the CRL recorded after them.
+        #expect(r.stdout.contains("appended seq 2…10 to ledger.jsonl; tree size 11"))
+        #expect(r.stdout.contains("integrity  ok"))
+        // The stock openssl CLI agrees with the chain and the revocation.
+        let ok = try openssl(["verify", "-CAfile", w + "/root-ca/cert.pem", "-untrusted", w + "/issuing-ca/cert.pem", w + "/operator.pem"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let bundle = try dir.write("crl-bundle.pem", String(contentsOfFile: w + "/issuing-ca/crl.pem", encoding: .utf8)
+            + String(contentsOfFile: w + "/root-ca/crl.pem", encoding: .utf8))
+        let revoked = try openssl([
+            "verify", "-crl_check_all", "-CRLfile", bundle, "-CAfile", w + "/root-ca/cert.pem", "-untrusted",
+            w + "/issuing-ca/cert.pem", w + "/lab.pem",
+        ])
+        #expect(revoked.status != 0)
+        #expect(revoked.stdout.contains("revoked") || revoked.stderr.contains("revoked"))
+
+        // A tampered copy fails with exit 1 and names the line.
+        let lines = try String(contentsOfFile: w + "/ledger.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        var copy = lines
+        copy[6] = copy[6].replacingOccurrences(of: "\"seq\":6", with: "\"seq\":7")
+        let tampered = try dir.write("tampered.jsonl", copy.joined(separator: "\n") + "\n")
+        let v = try chiptrail(["ledger", "verify", tampered, "--trust", w + "/root-ca/cert.pem"])
+        #expect(v.status == 1)
+        #expect(v.stdout.contains("\(tampered):7: seq 6: error[seq-mismatch]"), "\(v.stdout)")
+        let j = try chiptrail(["ledger", "verify", tampered, "--trust", w + "/root-ca/cert.pem", "--format", "json"])
+        #expect(j.status == 1)
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+        #expect(obj["integrity"] as? String == "failed")
+        let errors = obj["errors"] as! [[String: Any]]
+        #expect(errors.contains { $0["code"] as? String == "seq-mismatch" && $0["seq"] as? Int == 6 && $0["line"] as? Int == 7 })
+
+        // Appending after the revocation with the revoked lab key is refused, and nothing is written.
+        let before = try String(contentsOfFile: w + "/ledger.jsonl", encoding: .utf8)
+        let again = try chiptrail(
+            ["attest", "lab-test", "--manifest", w + "/manifest.json", "--predicate", w + "/lab-test.json", "--key",
+             w + "/lab.key", "--cert", w + "/lab.pem", "--out", w + "/late.dsse.json"],
+            environment: ["CHIPTRAIL_PASSPHRASE": "walkthrough passphrase"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let late = try chiptrail(
+            ["ledger", "append", w + "/ledger.jsonl", "--operator-key", w + "/operator.key", w + "/late.dsse.json"],
+            environment: ["CHIPTRAIL_PASSPHRASE": "walkthrough passphrase"])
+        #expect(late.status == 1)
+        #expect(late.stderr.contains("signer-revoked") || late.stderr.contains("duplicate-statement"), "\(late.stderr)")
+        #expect(try String(contentsOfFile: w + "/ledger.jsonl", encoding: .utf8) == before)
+    }
+}
