@@ -51,13 +51,14 @@ struct LedgerShow: AsyncParsableCommand {
         }
         print("shipment \(s.id): \(s.status.rawValue)")
         for t in s.timeline {
-            var line = String(format: "  seq %-6d %@  %-17@ %@ (%@)", t.seq, t.time, t.kind, t.parties.joined(separator: ", "), t.roles.joined(separator: ", "))
-            line += "  " + t.summary
+            var line = "  seq " + String(t.seq).padding(toLength: 6, withPad: " ", startingAt: 0) + " " + t.time + "  "
+            line += t.kind.padding(toLength: 19, withPad: " ", startingAt: 0)
+            line += t.parties.joined(separator: ", ") + " (" + t.roles.joined(separator: ", ") + ")  " + t.summary
             if t.retracted { line += "  [retracted]" }
             if !t.intact { line += "  [integrity failure: not evaluated]" }
             print(line)
         }
         for v in s.violations { print("  violation [\(v.code)] \(v.message)") }
-        if !s.missing.isEmpty { print("  missing: \(s.missing.joined(separator: ", "))") }
+        if s.status == .pending, !s.missing.isEmpty { print("  missing: \(s.missing.joined(separator: ", "))") }
     }
 }
