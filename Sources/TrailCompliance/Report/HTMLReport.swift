@@ -35,7 +35,7 @@ public enum HTMLReport {
         h += "<section id=\"summary\"><h2>Summary</h2>\n<ul class=\"summary\">\n"
         h += "<li class=\"count total\"><span class=\"n\">\(shipments.count)</span> shipment\(shipments.count == 1 ? "" : "s")</li>\n"
         for st in ShipmentStatus.allCases.reversed() {
-            h += "<li class=\"count status-\(st.rawValue)\" data-status=\"\(st.rawValue)\"><span class=\"n\">\(counts[st] ?? 0)</span> \(st.rawValue)</li>\n"
+            h += "<li class=\"count status-\(st.rawValue)\((counts[st] ?? 0) == 0 ? " zero" : "")\" data-status=\"\(st.rawValue)\"><span class=\"n\">\(counts[st] ?? 0)</span> \(st.rawValue)</li>\n"
         }
         h += "</ul></section>\n"
 
@@ -201,6 +201,7 @@ public enum HTMLReport {
         .badge-violation { background: #fde2e1; color: #8f1d18; border-color: #f09b96; }
         li.count.status-violation .n { color: #b3261e; } li.count.status-compliant .n { color: #1e7b3a; }
         li.count.status-held .n { color: #8a5d00; } li.count.status-returned .n { color: #a14600; }
+        li.count.zero .n { color: #a3aab8; }
         ul.steps, ol.timeline, ul.violations { margin: 0; padding-left: 18px; }
         ul.steps { list-style: none; padding-left: 0; } ul.steps li.todo { color: var(--muted); }
         ol.timeline li { margin-bottom: 6px; } ol.timeline li.retracted { text-decoration: line-through; color: var(--muted); }
