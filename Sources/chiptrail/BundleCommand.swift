@@ -1,13 +1,104 @@
 import ArgumentParser
+import Foundation
+import TrailCompliance
 import TrailCrypto
+import TrailLedger
 
 struct BundleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bundle", abstract: "Verify proof bundles offline.")
+        commandName: "bundle", abstract: "Verify proof bundles offline.", subcommands: [BundleVerify.self])
+}
+
+struct BundleVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a proof bundle with nothing but the trust anchors, and evaluate its shipment.",
+        discussion: """
+            Checks every entry's inclusion proof against the checkpoint, the checkpoint's operator signature,
+            witness cosignatures, certificate chains and ledger-time revocation, statement signatures and roles,
+            then evaluates the shipment from the bundle alone. A bundle cannot prove absence: records left out
+            of it (a later CRL, another statement) are only visible in the full ledger.
+            Exit 0 verified; 1 integrity failure; 2 intact but the shipment is in violation.
+            """)
+
+    @Argument(help: "The bundle file (ledger prove --out).") var bundle: String
+    @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
+    @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() async throws {
-        try await reporting {
-            throw TrailError.usage("not-implemented", "chiptrail bundle is not implemented yet")
+        var exit: Int32 = 0
+        try await reporting(format: format) {
+            guard !trust.isEmpty else {
+                throw TrailError.usage("no-trust-anchor", "bundle verify needs --trust ROOT.pem (the ledger's root)")
+            }
+            let anchors = try loadCertificates(trust)
+            let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
+            let parsed: ProofBundle
+            do {
+                parsed = try ProofBundle(json: try FileIO.read(bundle))
+            } catch let e as TrailError {
+                throw e.at(file: bundle)
+            }
+            let check = BundleCheck.run(bundle: parsed, trust: anchors, policy: pol)
+            if format == .json {
+                printJSON(Self.json(check))
+            } else {
+                print(Self.text(check, path: bundle), terminator: "")
+            }
+            exit = check.exitStatus
         }
+        if exit != 0 { throw ExitCode(exit) }
+    }
+
+    static func json(_ c: BundleCheck) -> [String: Any] {
+        let v = c.verification
+        var o: [String: Any] = [
+            "integrity": v.integrityOK ? "ok" : "failed", "subject": v.subject, "origin": v.origin,
+            "treeSize": v.treeSize, "root": v.root, "entries": v.entries, "provenEntries": v.provenEntries,
+            "errors": v.errors.map(LedgerCheck.findingJSON), "warnings": v.warnings.map(LedgerCheck.findingJSON),
+            "checkpoint": ["size": v.treeSize, "root": v.root, "witnesses": v.witnessNames] as [String: Any],
+            "cannotProve": BundleVerification.cannotProve,
+        ]
+        if let s = c.shipment {
+            o["shipment"] = LedgerCheck.shipmentJSON(s)
+            o["status"] = s.status.rawValue
+        } else {
+            o["shipment"] = NSNull()
+            o["status"] = NSNull()
+        }
+        return o
+    }
+
+    static func text(_ c: BundleCheck, path: String) -> String {
+        let v = c.verification
+        var out = "bundle     \(path)\n"
+        out += "subject    \(v.subject)\n"
+        out += "origin     \(v.origin)\n"
+        out += "checkpoint size \(v.treeSize), root \(v.root)"
+        out += v.witnessNames.isEmpty ? ", no witnesses\n" : ", witnesses: \(v.witnessNames.joined(separator: ", "))\n"
+        out += "entries    \(v.entries) (\(v.provenEntries) with a valid inclusion proof)\n"
+        out += "integrity  \(v.integrityOK ? "ok" : "FAILED (\(v.errors.count) error\(v.errors.count == 1 ? "" : "s"))")\n"
+        for f in v.findings {
+            out += "\(path): seq \(f.seq): \(f.severity.rawValue)[\(f.code)]: \(f.message)\n"
+            if let h = f.remedy { out += "  hint: \(h)\n" }
+        }
+        if let s = c.shipment {
+            out += "status     \(s.status.rawValue)"
+            switch s.status {
+            case .pending: out += " (missing: \(s.missing.joined(separator: ", ")))"
+            case .held, .returned: out += " (customs: \(s.decision ?? s.status.rawValue))"
+            default: break
+            }
+            out += "\n"
+            for viol in s.violations {
+                out += "    [\(viol.code)] \(viol.message) (seq \(viol.seqs.map(String.init).joined(separator: ", ")))\n"
+            }
+        } else {
+            out += "status     not evaluated (no compliance result for \(v.subject))\n"
+        }
+        out += "\nA bundle cannot prove:\n"
+        for s in BundleVerification.cannotProve { out += "  - \(s)\n" }
+        return out
     }
 }

@@ -9,7 +9,8 @@ struct LedgerAppend: AsyncParsableCommand {
         abstract: "Append certificates, statements and CRLs as one batch ending in a checkpoint.",
         discussion: """
             Records are written in this order: --cert certificates (each with the --chain given), then the
-            envelopes, then --crl CRLs. Every record is checked with the rules of `ledger verify` first; on any
+            envelopes, then --crl CRLs, then --cosignature cosigned checkpoints (a batch of only cosignatures
+            gets no new checkpoint). Every record is checked with the rules of `ledger verify` first; on any
             refusal nothing is written.
             """)
 
@@ -20,6 +21,7 @@ struct LedgerAppend: AsyncParsableCommand {
     @Option(help: "A signer certificate to register (repeatable).") var cert: [String] = []
     @Option(help: "Intermediate CA certificates for --cert (repeatable).") var chain: [String] = []
     @Option(help: "A CRL to record (repeatable).") var crl: [String] = []
+    @Option(help: "A cosigned checkpoint (ledger cosign --out) to record (repeatable).") var cosignature: [String] = []
     @Option(help: "Trust anchors besides those in the genesis chain (repeatable).") var trust: [String] = []
     @OptionGroup var keyOptions: KeyFileOptions
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
@@ -30,6 +32,10 @@ struct LedgerAppend: AsyncParsableCommand {
             var items: [AppendItem] = try cert.map { .certificate(try loadCertificate($0), chain: chainCerts) }
             items += try envelopes.map { .envelope(try loadEnvelope($0)) }
             items += try crl.map { .crl(try loadCRL($0)) }
+            for file in cosignature {
+                let note = try FileIO.readText(file)
+                items.append(.cosignature(checkpoint: try Witness.checkpointSeq(ledger: ledger, note: note), note: note))
+            }
             let key = try loadPrivateKey(operatorKey, keyOptions)
             let result = try Ledger.append(path: ledger, operatorKey: key, items: items, trust: try loadCertificates(trust))
             if format == .json {

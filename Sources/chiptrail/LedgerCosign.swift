@@ -1,13 +1,40 @@
 import ArgumentParser
+import Foundation
 import TrailCrypto
+import TrailLedger
 
 struct LedgerCosign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cosign", abstract: "Verify the ledger, then cosign its latest checkpoint as a witness (C2SP tlog-cosignature/v1).")
+        commandName: "cosign",
+        abstract: "Verify the ledger, then cosign its latest checkpoint as a witness (C2SP tlog-cosignature/v1).",
+        discussion: """
+            Refuses when the ledger has integrity errors. The key name is the auditor certificate's subject CN
+            with whitespace replaced by '_'. The operator records the output with
+            `chiptrail ledger append LEDGER --operator-key KEY --cosignature COSIGNED.checkpoint`.
+            """)
+
+    @Argument(help: "The ledger file.") var ledger: String
+    @Option(help: "The auditor's Ed25519 private key.") var key: String
+    @Option(help: "The auditor's certificate (auditor role, registered in the ledger).") var cert: String
+    @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
+    @Option(help: "Where to write the cosigned checkpoint note.") var out: String
+    @OptionGroup var keyOptions: KeyFileOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() async throws {
-        try await reporting {
-            throw TrailError.usage("not-implemented", "chiptrail ledger cosign is not implemented yet")
+        try await reporting(format: format) {
+            guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "ledger cosign needs --trust ROOT.pem") }
+            let auditor = try loadCertificate(cert)
+            let note = try Witness.cosign(
+                ledger: ledger, key: try loadPrivateKey(key, keyOptions), cert: auditor, trust: try loadCertificates(trust))
+            try FileIO.writeAtomically(Array(note.utf8), to: out, mode: 0o644, overwrite: true)
+            let cp = try Checkpoint(text: try SignedNote(parsing: note).text)
+            let name = WitnessName.of(auditor) ?? ""
+            if format == .json {
+                printJSON(["out": out, "witness": name, "size": cp.size, "root": cp.rootHash.hex])
+            } else {
+                print("wrote \(out): checkpoint of size \(cp.size) cosigned by \(name)")
+            }
         }
     }
 }
