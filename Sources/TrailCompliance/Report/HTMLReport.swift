@@ -129,7 +129,7 @@ public enum HTMLReport {
             h += "</li>"
         }
         h += "</ul>"
-        if !s.missing.isEmpty { h += "<p class=\"missing\">Missing: \(s.missing.map(e).joined(separator: ", "))</p>" }
+        if s.status == .pending, !s.missing.isEmpty { h += "<p class=\"missing\">Missing: \(s.missing.map(e).joined(separator: ", "))</p>" }
         h += "</td>\n<td><ol class=\"timeline\">"
         for t in s.timeline {
             var cls = "event"
