@@ -28,6 +28,7 @@ party regulator regulator "CN=Licensing Officer,O=Bureau of Industry and Securit
 party exporter  exporter  "CN=Compliance Officer,O=NVIDIA Export LLC,C=US" p256
 party lab       lab       "CN=Lab Signer,O=Qualified Semiconductor Test Lab Inc,C=US"
 party customs   customs   "CN=Port Officer,O=General Administration of Customs,C=CN"
+party auditor   auditor   "CN=Independent Auditor,O=Audit Partners LLP,C=US"
 ct cert show lab.pem
 ct cert verify lab.pem --trust root-ca/cert.pem --chain issuing-ca/cert.pem --role lab
 
@@ -67,7 +68,7 @@ ct envelope verify lab-test.dsse.json --cert lab.pem --chain issuing-ca/cert.pem
 
 # 5. The operator registers the signers and appends their statements (one batch, one checkpoint).
 ct ledger append ledger.jsonl --operator-key operator.key \
-    --cert regulator.pem --cert exporter.pem --cert lab.pem --cert customs.pem --chain issuing-ca/cert.pem \
+    --cert regulator.pem --cert exporter.pem --cert lab.pem --cert customs.pem --cert auditor.pem --chain issuing-ca/cert.pem \
     license.dsse.json supply.dsse.json lab-test.dsse.json customs.dsse.json
 
 # 6. Anyone verifies, offline, with the file and the root certificate.
@@ -79,3 +80,14 @@ ct ledger checkpoint ledger.jsonl > checkpoint-1.txt
 ct ca revoke --ca issuing-ca --cert lab.pem --reason keyCompromise
 ct ledger append ledger.jsonl --operator-key operator.key --crl issuing-ca/crl.pem
 ct ledger verify ledger.jsonl --trust root-ca/cert.pem --since checkpoint-1.txt
+
+# 8. An auditor verifies the ledger and witnesses its latest checkpoint; the operator records the cosignature.
+ct ledger cosign ledger.jsonl --key auditor.key --cert auditor.pem --trust root-ca/cert.pem --out cosigned.txt
+ct ledger append ledger.jsonl --operator-key operator.key --cosignature cosigned.txt
+echo '{"requiredWitnesses":1}' > policy.json
+ct ledger verify ledger.jsonl --trust root-ca/cert.pem --policy policy.json
+
+# 9. A buyer receives one shipment's proof bundle and checks it without the ledger; everyone gets a report.
+ct ledger prove ledger.jsonl --shipment SHP-0001 --out SHP-0001.bundle.json
+ct bundle verify SHP-0001.bundle.json --trust root-ca/cert.pem
+ct report ledger.jsonl --trust root-ca/cert.pem --html report.html

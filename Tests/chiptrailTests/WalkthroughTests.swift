@@ -15,8 +15,13 @@ import TrailTestSupport
         #expect(r.status == 0, "walkthrough failed:\n\(r.stderr.suffix(3000))")
         let w = dir.path + "/w"
         // Every statement landed and the ledger verifies, with the CRL recorded after them.
-        #expect(r.stdout.contains("appended seq 2…10 to ledger.jsonl; tree size 11"))
+        #expect(r.stdout.contains("appended seq 2…11 to ledger.jsonl; tree size 12"))
         #expect(r.stdout.contains("integrity  ok"))
+        #expect(r.stdout.contains("SHP-0001  compliant"))
+        #expect(r.stdout.contains("witnesses: Independent_Auditor"))
+        #expect(r.stdout.contains("status     compliant"), "the bundle alone says compliant")
+        let html = try String(contentsOfFile: dir.path + "/w/report.html", encoding: .utf8)
+        #expect(html.contains("SHP-0001"))
         // The stock openssl CLI agrees with the chain and the revocation.
         let ok = try openssl(["verify", "-CAfile", w + "/root-ca/cert.pem", "-untrusted", w + "/issuing-ca/cert.pem", w + "/operator.pem"])
         #expect(ok.status == 0, "\(ok.stderr)")
