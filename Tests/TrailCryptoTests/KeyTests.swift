@@ -63,48 +63,37 @@ let allAlgorithms: [KeyAlgorithm] = [.ed25519, .p256, .p384, .rsa(bits: 3072)]
         let key = try PrivateKey.generate(.ed25519)
         let pem = try key.pem(passphrase: Array("right".utf8))
         #expect(throws: TrailError.self) { try PrivateKey(pem: pem, passphrase: Array("wrong".utf8)) }
-        #expect(code { try PrivateKey(pem: pem, passphrase: Array("wrong".utf8)) } == "wrong-passphrase")
-        #expect(code { try PrivateKey(pem: pem, passphrase: nil) } == "passphrase-required")
+        #expect(thrownCode { try PrivateKey(pem: pem, passphrase: Array("wrong".utf8)) } == "wrong-passphrase")
+        #expect(thrownCode { try PrivateKey(pem: pem, passphrase: nil) } == "passphrase-required")
     }
 
     @Test func truncatedPEMIsMalformed() throws {
         let pem = try PrivateKey.generate(.p256).pem(passphrase: nil)
         let cut = String(pem.prefix(pem.count / 2))
-        #expect(code { try PrivateKey(pem: cut, passphrase: nil) } == "malformed-pem")
-        #expect(code { try PrivateKey(pem: "hello", passphrase: nil) } == "no-pem")
+        #expect(thrownCode { try PrivateKey(pem: cut, passphrase: nil) } == "malformed-pem")
+        #expect(thrownCode { try PrivateKey(pem: "hello", passphrase: nil) } == "no-pem")
     }
 
     @Test func publicKeyWhereAPrivateKeyBelongs() throws {
         let pub = try PrivateKey.generate(.ed25519).publicKey.pem
-        #expect(code { try PrivateKey(pem: pub, passphrase: nil) } == "not-a-private-key")
+        #expect(thrownCode { try PrivateKey(pem: pub, passphrase: nil) } == "not-a-private-key")
     }
 
     @Test func unsupportedAlgorithmsAreRefused() throws {
         let dir = TempDir()
         let dsa = dir.file("dsa.pem")
         try makeDSAKeyWithOpenSSL(at: dsa)
-        #expect(code { try PrivateKey(pem: String(contentsOfFile: dsa, encoding: .utf8), passphrase: nil) } == "unsupported-key-algorithm")
+        #expect(thrownCode { try PrivateKey(pem: String(contentsOfFile: dsa, encoding: .utf8), passphrase: nil) } == "unsupported-key-algorithm")
 
         let rsa = dir.file("rsa1024.pem")
         var r = try openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", rsa])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(code { try PrivateKey(pem: String(contentsOfFile: rsa, encoding: .utf8), passphrase: nil) } == "weak-key")
+        #expect(thrownCode { try PrivateKey(pem: String(contentsOfFile: rsa, encoding: .utf8), passphrase: nil) } == "weak-key")
 
         let k1 = dir.file("secp256k1.pem")
         r = try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp256k1", "-out", k1])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(code { try PrivateKey(pem: String(contentsOfFile: k1, encoding: .utf8), passphrase: nil) } == "unsupported-key-algorithm")
+        #expect(thrownCode { try PrivateKey(pem: String(contentsOfFile: k1, encoding: .utf8), passphrase: nil) } == "unsupported-key-algorithm")
     }
 }
 
-/// The TrailError code `body` throws, or nil when it does not throw one.
-func code(_ body: () throws -> Any) -> String? {
-    do {
-        _ = try body()
-        return nil
-    } catch let e as TrailError {
-        return e.code
-    } catch {
-        return "not-a-TrailError: \(error)"
-    }
-}

@@ -79,7 +79,7 @@ import TrailTestSupport
         #expect(pem.contains("ENCRYPTED PRIVATE KEY"))
         let key = try PrivateKey(pem: pem, passphrase: Array("s3cret".utf8))
         #expect(key.algorithm == .p256)
-        #expect(code { try PrivateKey(pem: pem, passphrase: Array("nope".utf8)) } == "wrong-passphrase")
+        #expect(thrownCode { try PrivateKey(pem: pem, passphrase: Array("nope".utf8)) } == "wrong-passphrase")
     }
 
     @Test(arguments: allAlgorithms)

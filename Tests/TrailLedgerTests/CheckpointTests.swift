@@ -39,7 +39,7 @@ import TrailTestSupport
         "example.com/log\n1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\next\r\n",
     ])
     func malformedCheckpointsAreRefused(_ text: String) {
-        #expect(errorCode { _ = try Checkpoint(text: text) } == "malformed-checkpoint", "\(text.debugDescription)")
+        #expect(thrownCode { _ = try Checkpoint(text: text) } == "malformed-checkpoint", "\(text.debugDescription)")
     }
 
     /// A checkpoint we sign round-trips, and an independent route agrees: the key id recomputed here with
@@ -89,11 +89,11 @@ import TrailTestSupport
 
     @Test func componentsAreValidated() {
         let root = Merkle.emptyRoot
-        #expect(errorCode { _ = try Checkpoint(origin: "", size: 0, rootHash: root) } == "malformed-checkpoint")
-        #expect(errorCode { _ = try Checkpoint(origin: "a\nb", size: 0, rootHash: root) } == "malformed-checkpoint")
-        #expect(errorCode { _ = try Checkpoint(origin: "a", size: -1, rootHash: root) } == "malformed-checkpoint")
+        #expect(thrownCode { _ = try Checkpoint(origin: "", size: 0, rootHash: root) } == "malformed-checkpoint")
+        #expect(thrownCode { _ = try Checkpoint(origin: "a\nb", size: 0, rootHash: root) } == "malformed-checkpoint")
+        #expect(thrownCode { _ = try Checkpoint(origin: "a", size: -1, rootHash: root) } == "malformed-checkpoint")
         #expect(
-            errorCode { _ = try Checkpoint(origin: "a", size: 1, rootHash: root, extensions: [""]) }
+            thrownCode { _ = try Checkpoint(origin: "a", size: 1, rootHash: root, extensions: [""]) }
                 == "malformed-checkpoint")
     }
 }

@@ -59,7 +59,7 @@ import TrailTestSupport
         #expect(vkey.hasSuffix("+" + Base64.encode([0x04] + raw)))
         #expect(try CosignatureV1.Verifier(verifierKey: vkey) == witness.verifier)
         #expect(
-            errorCode { _ = try NoteVerifier(verifierKey: vkey) } == "malformed-verifier-key",
+            thrownCode { _ = try NoteVerifier(verifierKey: vkey) } == "malformed-verifier-key",
             "type 0x04 is not a note key")
     }
 
@@ -72,40 +72,40 @@ import TrailTestSupport
 
         var flipped = good
         flipped.signatures[i].signature[40] ^= 0x80
-        #expect(errorCode { _ = try w.verify(flipped) } == "cosignature-invalid")
+        #expect(thrownCode { _ = try w.verify(flipped) } == "cosignature-invalid")
 
         var retimed = good
         retimed.signatures[i].signature[7] ^= 0x01
-        #expect(errorCode { _ = try w.verify(retimed) } == "cosignature-invalid")
+        #expect(thrownCode { _ = try w.verify(retimed) } == "cosignature-invalid")
 
         var short = good
         short.signatures[i].signature.removeLast()
-        #expect(errorCode { _ = try w.verify(short) } == "cosignature-invalid")
+        #expect(thrownCode { _ = try w.verify(short) } == "cosignature-invalid")
 
         var huge = good
         huge.signatures[i].signature[0] = 0x80
-        #expect(errorCode { _ = try w.verify(huge) } == "cosignature-invalid")
+        #expect(thrownCode { _ = try w.verify(huge) } == "cosignature-invalid")
 
         let otherText = try SignedNote(
             text: checkpointText.replacingFirst("20852163", with: "20852164"), signatures: good.signatures)
-        #expect(errorCode { _ = try w.verify(otherText) } == "cosignature-invalid")
+        #expect(thrownCode { _ = try w.verify(otherText) } == "cosignature-invalid")
 
         // No line from this witness: nil, not an error. Another witness's line is not this one's.
         #expect(try w.verify(note) == nil)
         let other = try CosignatureV1.Signer(name: "witness.example", key: PrivateKey.generate(.ed25519))
         #expect(try other.verifier.verify(good) == nil)
         #expect(
-            errorCode { _ = try other.verifier.verify(good.signatures[i], checkpointText: good.text) }
+            thrownCode { _ = try other.verifier.verify(good.signatures[i], checkpointText: good.text) }
                 == "cosignature-invalid")
     }
 
     @Test func onlyCheckpointsAreCosigned() throws {
         let witness = try CosignatureV1.Signer(name: "witness.example", key: PrivateKey.generate(.ed25519))
         #expect(
-            errorCode { _ = try witness.sign(checkpointText: "not a checkpoint\n", timestamp: 1) }
+            thrownCode { _ = try witness.sign(checkpointText: "not a checkpoint\n", timestamp: 1) }
                 == "malformed-checkpoint")
         #expect(
-            errorCode { _ = try witness.sign(checkpointText: checkpointText, timestamp: UInt64.max) }
+            thrownCode { _ = try witness.sign(checkpointText: checkpointText, timestamp: UInt64.max) }
                 == "invalid-timestamp")
     }
 }

@@ -56,14 +56,3 @@ final class LedgerFixture {
 /// The error codes of a report, as "code@seq".
 func codes(_ r: VerificationReport) -> [String] { r.errors.map { "\($0.code)@\($0.seq)" } }
 
-/// The TrailError code `body` throws, or nil.
-func thrownCode(_ body: () throws -> Any) -> String? {
-    do {
-        _ = try body()
-        return nil
-    } catch let e as TrailError {
-        return e.code
-    } catch {
-        return "not-a-TrailError: \(error)"
-    }
-}

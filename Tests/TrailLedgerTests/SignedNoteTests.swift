@@ -3,17 +3,6 @@ import TrailCrypto
 import TrailLedger
 import TrailTestSupport
 
-/// The error code `body` throws, or nil.
-func errorCode(_ body: () throws -> Void) -> String? {
-    do {
-        try body()
-        return nil
-    } catch let e as TrailError {
-        return e.code
-    } catch {
-        return "unexpected \(error)"
-    }
-}
 
 @Suite struct SignedNoteTests {
     let vector = Vectors.formats.signedNote
@@ -40,18 +29,18 @@ func errorCode(_ body: () throws -> Void) -> String? {
         let verifier = try NoteVerifier(verifierKey: vector.verifierKey)
         let altered = vector.note.replacingFirst("example message", with: "exemplary message")
         #expect(
-            errorCode { _ = try SignedNote(parsing: altered).verify(using: [verifier]) } == "note-signature-invalid")
+            thrownCode { _ = try SignedNote(parsing: altered).verify(using: [verifier]) } == "note-signature-invalid")
         // A signature with one bit changed.
         var note = try SignedNote(parsing: vector.note)
         note.signatures[0].signature[10] ^= 0x01
-        #expect(errorCode { _ = try note.verify(using: [verifier]) } == "note-signature-invalid")
+        #expect(thrownCode { _ = try note.verify(using: [verifier]) } == "note-signature-invalid")
         // Key ID right but name different, or name right but key ID different: an unknown key, ignored.
         var other = try SignedNote(parsing: vector.note)
         other.signatures[0].name = "example.com/bar"
-        #expect(errorCode { _ = try other.verify(using: [verifier]) } == "note-unsigned")
+        #expect(thrownCode { _ = try other.verify(using: [verifier]) } == "note-unsigned")
         other = try SignedNote(parsing: vector.note)
         other.signatures[0].keyID ^= 1
-        #expect(errorCode { _ = try other.verify(using: [verifier]) } == "note-unsigned")
+        #expect(thrownCode { _ = try other.verify(using: [verifier]) } == "note-unsigned")
     }
 
     @Test func unknownKeysAreIgnoredButReported() throws {
@@ -66,7 +55,7 @@ func errorCode(_ body: () throws -> Void) -> String? {
         // Knowing only the stranger: it verifies and the example key is the unknown one.
         let r2 = try note.verify(using: [stranger.verifier])
         #expect(r2.verifiedBy == [stranger.verifier])
-        #expect(errorCode { _ = try note.verify(using: []) } == "note-unsigned")
+        #expect(thrownCode { _ = try note.verify(using: []) } == "note-unsigned")
     }
 
     @Test(arguments: [
@@ -88,13 +77,13 @@ func errorCode(_ body: () throws -> Void) -> String? {
         "",
     ])
     func malformedNotesAreRefused(_ text: String) {
-        #expect(errorCode { _ = try SignedNote(parsing: text) } == "malformed-note", "\(text.debugDescription)")
+        #expect(thrownCode { _ = try SignedNote(parsing: text) } == "malformed-note", "\(text.debugDescription)")
     }
 
     @Test func invalidUTF8IsRefused() {
         var bytes = Array("text\n\n\u{2014} example.com/foo Uw2QOkn8srV1\n".utf8)
         bytes[1] = 0xFF
-        #expect(errorCode { _ = try SignedNote(parsing: bytes) } == "malformed-note")
+        #expect(thrownCode { _ = try SignedNote(parsing: bytes) } == "malformed-note")
     }
 
     @Test func textMayContainBlankLines() throws {
@@ -110,16 +99,16 @@ func errorCode(_ body: () throws -> Void) -> String? {
         let key = try PrivateKey.generate(.ed25519)
         for name in ["", "a b", "a+b", "a\tb", "a\u{A0}b", "a\u{2003}b", "a\nb"] {
             #expect(
-                errorCode { _ = try NoteSigner(name: name, key: key) } == "invalid-key-name", "\(name.debugDescription)"
+                thrownCode { _ = try NoteSigner(name: name, key: key) } == "invalid-key-name", "\(name.debugDescription)"
             )
         }
         #expect(
-            errorCode { _ = try NoteSigner(name: "ok.example/x", key: PrivateKey.generate(.p256)) }
+            thrownCode { _ = try NoteSigner(name: "ok.example/x", key: PrivateKey.generate(.p256)) }
                 == "unsupported-note-key")
         let signer = try NoteSigner(name: "ok.example/x", key: key)
         for text in ["", "no newline", "tab\there\n"] {
-            #expect(errorCode { _ = try signer.sign(text) } == "malformed-note")
-            #expect(errorCode { _ = try SignedNote(text: text) } == "malformed-note")
+            #expect(thrownCode { _ = try signer.sign(text) } == "malformed-note")
+            #expect(thrownCode { _ = try SignedNote(text: text) } == "malformed-note")
         }
     }
 
@@ -134,7 +123,7 @@ func errorCode(_ body: () throws -> Void) -> String? {
             parts[0] + "+" + parts[1] + "+" + parts[2] + "+extra", "+" + parts[1] + "+" + parts[2],
         ]
         for vkey in bad {
-            #expect(errorCode { _ = try NoteVerifier(verifierKey: vkey) } == "malformed-verifier-key", "\(vkey)")
+            #expect(thrownCode { _ = try NoteVerifier(verifierKey: vkey) } == "malformed-verifier-key", "\(vkey)")
         }
         #expect(try NoteVerifier(verifierKey: parts[0] + "+530D903A+" + parts[2]).keyID == 0x530d_903a)
     }

@@ -183,3 +183,15 @@ public func opensslOK(_ args: [String], stdin: [UInt8]? = nil) throws -> String 
     }
     return r.stdout
 }
+
+/// The stable code of the `TrailError` that `body` throws, or nil when it throws none.
+public func thrownCode(_ body: () throws -> Any) -> String? {
+    do {
+        _ = try body()
+        return nil
+    } catch let e as TrailError {
+        return e.code
+    } catch {
+        return "not-a-TrailError: \(error)"
+    }
+}
