@@ -44,12 +44,12 @@ do {
         guard let out = option("out"), let tag = option("tag") else { fail("--out and --tag are required") }
         try Generator.envelopes(dir: dir, count: intOption("count"), out: out, tag: tag)
     case "prove":
-        break
+        try ProofBench.run(dir: dir, repeats: intOption("repeat", 200))
     case "micro":
         try Micro.run()
     case "reindex":
         let t0 = DispatchTime.now().uptimeNanoseconds
-        // try LedgerIndex.rebuild(ledger: dir + "/ledger.jsonl")
+        try LedgerIndex.rebuild(ledger: dir + "/ledger.jsonl")
         let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         print(String(format: "reindex_seconds=%.3f", dt))
     default:

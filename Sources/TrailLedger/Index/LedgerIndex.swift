@@ -148,8 +148,9 @@ public final class LedgerIndex {
         unlink(paths[0])
         let records = RecordOffsets(file: try IndexFile(path: paths[1], truncate: true), count: 0)
         let hashes = StoredHashFile(file: try IndexFile(path: paths[2], truncate: true), size: 0, peaks: [])
-        // About two entries per record (envelope and line keys), at most half full; records are ≥ 200 bytes.
-        let table = try KeyTable.create(path: paths[3], minimumSlots: Int(size / 200) * 4)
+        // About two entries per statement (envelope and line keys), at most half full; statement lines are about
+        // 1 KB (the table doubles when that guess is low).
+        let table = try KeyTable.create(path: paths[3], minimumSlots: Int(size / 1024) * 4)
         let history = DiskHistory(table: table, ledgerFD: fd, limit: size)
         let verifier = LedgerVerifier(path: ledger, options: options, history: history)
         return LedgerIndex(

@@ -162,6 +162,8 @@ public final class LedgerVerifier {
         var checked: CheckedStatement?
         var checkError: TrailError?
         var canonical = true
+        /// The envelope identity (duplicate detection), computed in the parallel phase.
+        var envelopeKey: StatementKey?
         /// A candidate line not (yet) in the file.
         var pending = false
         // Filled sequentially:
@@ -190,6 +192,7 @@ public final class LedgerVerifier {
                 let r = try Record.parse(line: s.line, maxLineLength: maxLine)
                 s.record = r
                 if case .statement(let env) = r.body {
+                    s.envelopeKey = StatementKey(env.duplicateKey)
                     do { s.checked = try CheckedStatement(envelope: env) } catch let e as TrailError { s.checkError = e } catch {}
                 }
                 if strict { s.canonical = JCS.isCanonical(s.line) }
@@ -490,7 +493,7 @@ public final class LedgerVerifier {
             for f in s.findings { add(f) }
             return
         }
-        let key = StatementKey(env.duplicateKey)
+        let key = s.envelopeKey ?? StatementKey(env.duplicateKey)
         if try history.containsEnvelope(key) {
             s.findings.append(
                 Finding(seq: s.index, code: "duplicate-statement", message: "the same envelope (payload and signatures) appears earlier in the ledger"))
