@@ -9,6 +9,7 @@ import TrailLedger
 //   chiptrail-bench envelopes --dir DIR --count M --out OUTDIR --tag TAG
 //   chiptrail-bench prove     --dir DIR [--repeat R]       (library-level proofs from the sidecar index)
 //   chiptrail-bench reindex   --dir DIR                     (builds DIR/ledger.jsonl.idx, timed)
+//   chiptrail-bench verify    --dir DIR                     (LedgerVerifier alone: integrity, no compliance)
 //
 // `generate` writes DIR/ledger.jsonl (genesis and first checkpoint through `Ledger.initialize`, then
 // certificate, CRL, statement and checkpoint records built with the library's record codec), DIR/root.pem,
@@ -45,6 +46,14 @@ do {
         try Generator.envelopes(dir: dir, count: intOption("count"), out: out, tag: tag)
     case "prove":
         try ProofBench.run(dir: dir, repeats: intOption("repeat", 200))
+    case "verify":
+        // Integrity verification through the library, without the compliance layer.
+        let root = try Certificate(pem: try String(contentsOfFile: dir + "/root.pem", encoding: .utf8))
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let report = try LedgerVerifier(path: dir + "/ledger.jsonl", options: VerifyOptions(trust: [root])).run()
+        let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        print(String(format: "verify_seconds=%.3f records=%d errors=%d", dt, report.records, report.errors.count))
+        if !report.integrityOK { exit(1) }
     case "micro":
         try Micro.run()
     case "reindex":
