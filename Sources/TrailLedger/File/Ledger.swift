@@ -71,9 +71,12 @@ public enum Ledger {
     ///
     /// Every new record is checked with exactly the rules of `ledger verify` before anything is written; on any
     /// refusal nothing is appended and the error names the item. A batch of only cosignatures gets no checkpoint.
+    /// With `useIndex` (the default) the state of the existing records comes from the sidecar index
+    /// (`LedgerIndex`), which is caught up or rebuilt as needed and updated after the write; without, from a full
+    /// verification pass.
     public static func append(
         path: String, operatorKey: PrivateKey, items: [AppendItem], trust extraTrust: [Certificate] = [],
-        time: LedgerTime = .now()
+        time: LedgerTime = .now(), useIndex: Bool = true
     ) throws -> AppendResult {
         guard !items.isEmpty else { throw TrailError.usage("nothing-to-append", "give at least one envelope, --cert or --crl") }
         let file = try LockedFile(path: path)
@@ -83,19 +86,30 @@ public enum Ledger {
                 remedy: "run `chiptrail ledger repair \(path)` first", file: path)
         }
         let anchors = try anchorsOf(path: path, extra: extraTrust)
-        let verifier = LedgerVerifier(path: path, options: VerifyOptions(trust: anchors))
-        let existing = try verifier.run()
-        if let bad = existing.errors.first {
-            throw TrailError(
-                "ledger-invalid", "the ledger does not verify (line \(bad.line), \(bad.code): \(bad.message)); refusing to append",
-                remedy: "run `chiptrail ledger verify` and resolve the findings", file: path, line: bad.line, seq: bad.seq)
+        let size = file.size
+        // The verifier's state after the existing records: from the sidecar index (O(1) in the ledger's size), or
+        // — without it — from a full verification pass. Either way the candidates below get exactly the same checks.
+        let index: LedgerIndex?
+        let verifier: LedgerVerifier
+        if useIndex {
+            let i = try LedgerIndex.open(ledger: path, size: size, anchors: anchors)
+            (index, verifier) = (i, i.verifier)
+        } else {
+            index = nil
+            verifier = LedgerVerifier(path: path, options: VerifyOptions(trust: anchors))
+            let existing = try verifier.run()
+            if let bad = existing.errors.first {
+                throw TrailError(
+                    "ledger-invalid", "the ledger does not verify (line \(bad.line), \(bad.code): \(bad.message)); refusing to append",
+                    remedy: "run `chiptrail ledger verify` and resolve the findings", file: path, line: bad.line, seq: bad.seq)
+            }
         }
         guard let origin = verifier.ledgerOrigin, var prev = verifier.lastLineHash else {
             throw TrailError("ledger-invalid", "the ledger has no valid genesis", file: path)
         }
         var now = time
         if let last = verifier.latestTime, now < last { now = last }
-        var seq = existing.records
+        var seq = verifier.treeSize
         var lines: [[UInt8]] = []
         var seqs: [Int] = []
         let registered = verifier.trustState?.certificates ?? [:]
@@ -125,14 +139,15 @@ public enum Ledger {
                 add(.cosignature(checkpoint: cp, note: note))
             }
         }
-        var findings = verifier.check(candidates: lines)
+        var findings = try verifier.check(candidates: lines, at: size)
         var checkpointNote: String?
         if !onlyCosignatures && findings.allSatisfy({ $0.severity != .error }) {
             let note = try Checkpoint(origin: origin, size: verifier.treeSize, rootHash: verifier.currentRoot)
                 .signedNote(by: operatorKey)
             let before = lines.count
+            let at = size + Int64(lines.reduce(0) { $0 + $1.count + 1 })
             add(.checkpoint(note: note))
-            findings += verifier.check(candidates: Array(lines[before...]))
+            findings += try verifier.check(candidates: Array(lines[before...]), at: at)
             checkpointNote = note
         }
         if let bad = findings.first(where: { $0.severity == .error }) {
@@ -144,6 +159,8 @@ public enum Ledger {
         var bytes: [UInt8] = []
         for l in lines { bytes += l + [0x0A] }
         try file.appendDurably(bytes)
+        // Committed. The index follows; if this fails it is caught up or rebuilt by the next append.
+        try? index?.commit(bytes: size + Int64(bytes.count))
         return AppendResult(seqs: seqs, checkpoint: checkpointNote, treeSize: seq)
     }
 

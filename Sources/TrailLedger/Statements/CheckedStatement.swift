@@ -94,9 +94,9 @@ public struct CheckedStatement: Sendable {
 
 import Foundation
 
-/// JSONDecoder over bytes (the manifest and predicates are small).
+/// Decoding JSON bytes (a manifest) with the strict byte parser: RFC 8259, no duplicate keys, unknown fields ignored.
 enum JSONDecoderStrict {
     static func decode<T: Decodable>(_ t: T.Type, from bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(bytes))
+        try JSONValueDecoder.decode(T.self, from: try JSONParser.parse(bytes))
     }
 }

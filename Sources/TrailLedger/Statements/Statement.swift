@@ -18,13 +18,21 @@ public struct Statement: Sendable, Equatable {
 
     public var subject: [Subject]
     public var predicateType: String
-    /// The predicate object's JSON bytes, decoded into a typed predicate on demand.
-    public var predicateJSON: [UInt8]
+    /// The predicate object as parsed from the payload.
+    public var predicate: JSONValue
 
-    public init(subject: [Subject], predicateType: String, predicateJSON: [UInt8]) {
+    /// The predicate object's JSON bytes (RFC 8785 canonical form).
+    public var predicateJSON: [UInt8] { JCS.serialize(predicate) }
+
+    public init(subject: [Subject], predicateType: String, predicate: JSONValue) {
         self.subject = subject
         self.predicateType = predicateType
-        self.predicateJSON = predicateJSON
+        self.predicate = predicate
+    }
+
+    /// A statement whose predicate is given as JSON bytes (an unparseable predicate becomes `{}`).
+    public init(subject: [Subject], predicateType: String, predicateJSON: [UInt8]) {
+        self.init(subject: subject, predicateType: predicateType, predicate: (try? JSONParser.parse(predicateJSON)) ?? .object([:]))
     }
 
     /// The known kind of the predicate type, or nil for an unknown type ("not evaluated").
@@ -36,47 +44,55 @@ public struct Statement: Sendable, Equatable {
         return String(n.dropFirst("shipment:".count))
     }
 
-    /// Parses a Statement v1. Errors: `not-in-toto-statement`.
+    /// Parses a Statement v1 with the strict byte parser (RFC 8259, no duplicate keys). Errors: `not-in-toto-statement`.
     public init(payload: [UInt8]) throws {
-        let obj: Any
+        let value: JSONValue
         do {
-            obj = try JSONSerialization.jsonObject(with: Data(payload), options: [])
+            value = try JSONParser.parse(payload)
         } catch {
             throw TrailError("not-in-toto-statement", "the payload is not JSON")
         }
-        guard let dict = obj as? [String: Any] else {
+        guard case .object(let dict) = value else {
             throw TrailError("not-in-toto-statement", "the payload is not a JSON object")
         }
-        guard dict["_type"] as? String == Statement.type else {
+        guard dict["_type"]?.stringValue == Statement.type else {
             throw TrailError(
                 "not-in-toto-statement", "the payload's _type is not \(Statement.type)",
                 remedy: "sign an in-toto Statement v1 (chiptrail attest writes one)")
         }
-        guard let subjects = dict["subject"] as? [[String: Any]], !subjects.isEmpty else {
+        guard let subjects = dict["subject"]?.arrayValue, !subjects.isEmpty else {
             throw TrailError("not-in-toto-statement", "the statement has no subject")
         }
         var subs: [Subject] = []
+        subs.reserveCapacity(subjects.count)
         for s in subjects {
-            guard let name = s["name"] as? String, let digest = s["digest"] as? [String: String], !digest.isEmpty else {
+            guard let name = s["name"]?.stringValue, let digestObject = s["digest"]?.objectValue, !digestObject.isEmpty
+            else {
                 throw TrailError("not-in-toto-statement", "a subject lacks a name or digest")
+            }
+            var digest: [String: String] = [:]
+            for m in digestObject.members {
+                guard let v = m.value.stringValue else {
+                    throw TrailError("not-in-toto-statement", "a subject lacks a name or digest")
+                }
+                digest[m.key] = v
             }
             subs.append(Subject(name: name, digest: digest))
         }
-        guard let pt = dict["predicateType"] as? String, !pt.isEmpty else {
+        guard let pt = dict["predicateType"]?.stringValue, !pt.isEmpty else {
             throw TrailError("not-in-toto-statement", "the statement has no predicateType")
         }
-        let predicate = dict["predicate"] ?? [String: Any]()
-        guard predicate is [String: Any] else {
+        let predicate = dict["predicate"] ?? .object([:])
+        guard case .object = predicate else {
             throw TrailError("not-in-toto-statement", "the predicate is not a JSON object")
         }
-        let pbytes = try JSONSerialization.data(withJSONObject: predicate, options: [.sortedKeys])
-        self.init(subject: subs, predicateType: pt, predicateJSON: [UInt8](pbytes))
+        self.init(subject: subs, predicateType: pt, predicate: predicate)
     }
 
     /// Decodes the predicate as `T` (unknown fields ignored). Errors: `malformed-predicate`.
     public func predicate<T: Decodable>(as: T.Type) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(predicateJSON))
+            return try JSONValueDecoder.decode(T.self, from: predicate)
         } catch {
             throw TrailError("malformed-predicate", "the \(predicateType) predicate does not parse: \(describe(error))")
         }

@@ -41,6 +41,17 @@ public struct TrustState: Sendable {
         for a in anchors { authorities[a.fingerprint] = a }
     }
 
+    /// A state saved earlier (the sidecar index's snapshot), restored as it was.
+    init(
+        anchors: [Certificate], certificates: [String: RegisteredCertificate], authorities: [String: Certificate],
+        revoked: [RevocationKey: Int]
+    ) {
+        self.anchors = anchors
+        self.certificates = certificates
+        self.authorities = authorities
+        self.revoked = revoked
+    }
+
     /// Validates `cert` with `chain` at `time` against the anchors and earlier revocations.
     public func validate(cert: Certificate, chain: [Certificate], at time: Date, role: Role? = nil) throws -> [Certificate] {
         let result = ChainValidator(anchors: anchors).validate(cert, intermediates: chain, at: time, role: role)

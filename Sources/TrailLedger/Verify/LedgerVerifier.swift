@@ -5,7 +5,8 @@ import TrailCrypto
 ///
 /// Lines are processed in batches: parsing, hashing and statement decoding run in parallel; the hash chain,
 /// tree and ledger-time trust state advance sequentially; signature checks run in parallel again. Memory is
-/// bounded by the batch plus compact per-statement state (duplicate keys and retraction targets).
+/// bounded by the batch plus compact per-statement state (duplicate keys and retraction targets), kept by a
+/// `VerifierHistory`: in memory for `ledger verify`, in the sidecar index for append.
 public final class LedgerVerifier {
     public let path: String
     public let options: VerifyOptions
@@ -22,24 +23,17 @@ public final class LedgerVerifier {
     private var lastTime: LedgerTime?
     private var tree = MerkleAccumulator()
     private var operatorKeys: [String] = []  // fingerprints of operator-role Ed25519 certificates
-    private var checkpointText: [Int: [UInt8]] = [:]  // seq → SHA-256 of checkpoint text
     private var lastCheckpointSeq: Int?
     private var sawCheckpointRecord = false
     private var lastNonCosignatureSeq = -1
     private var sinceCheckpoint: Checkpoint?
     private var sinceRoot: MerkleHash?
-    private var seenStatements = Set<StatementKey>()
-    private var retractionTargets: [StatementKey: TargetInfo] = [:]
-
-    /// 16-byte truncated SHA-256 keys keep per-statement state to a few dozen bytes.
-    struct StatementKey: Hashable {
-        var a: UInt64
-        var b: UInt64
-        init(_ h: [UInt8]) {
-            a = h.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self) }
-            b = h.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self) }
-        }
-    }
+    /// Where the records after the restored state start (0 for a whole file).
+    private var resumeOffset: Int64 = 0
+    /// Envelope identities, retraction targets and checkpoints of earlier records.
+    let history: VerifierHistory
+    /// Called for every record in order with its seq, byte offset and leaf hash (the index's tree and offsets).
+    var onRecord: ((Int, Int64, MerkleHash) -> Void)?
 
     struct TargetInfo {
         var organizations: [String?]
@@ -51,12 +45,24 @@ public final class LedgerVerifier {
     public init(path: String, options: VerifyOptions) {
         self.path = path
         self.options = options
+        self.history = MemoryHistory(path: path)
     }
 
-    /// Verifies the whole file. Throws only for I/O failure; every problem in the content is a finding.
+    /// A verifier that continues after a saved state (records before `state.bytes` are not read again).
+    init(path: String, options: VerifyOptions, history: VerifierHistory, state: VerifierState? = nil) {
+        self.path = path
+        self.options = options
+        self.history = history
+        if let state { restore(state) }
+    }
+
+    /// Verifies the whole file (or, after a restored state, the rest of it). Throws only for I/O failure; every
+    /// problem in the content is a finding.
     public func run() throws -> VerificationReport {
         if let since = options.since { try parseSince(since) }
-        let reader = try LineReader(path: path, hardLimit: max(options.maxLineLength * 4, 1 << 22))
+        let reader = try LineReader(
+            path: path, startOffset: resumeOffset, startIndex: report.records,
+            hardLimit: max(options.maxLineLength * 4, 1 << 22))
         var batch: [Slot] = []
         batch.reserveCapacity(options.batchSize)
         var offsetReached: Int64 = 0
@@ -67,11 +73,11 @@ public final class LedgerVerifier {
                     batch.append(Slot(index: index, offset: offset, line: bytes))
                     offsetReached = offset + Int64(bytes.count) + 1
                     if batch.count == options.batchSize {
-                        process(&batch)
+                        try process(&batch)
                         onProgress?(offsetReached)
                     }
                 case .tornTail(let offset, let length):
-                    process(&batch)
+                    try process(&batch)
                     report.tornTailOffset = offset
                     add(
                         Finding(
@@ -81,10 +87,11 @@ public final class LedgerVerifier {
                 }
             }
         } catch let e as TrailError where e.code == "line-too-long" {
-            process(&batch)
+            try process(&batch)
             add(Finding(seq: report.records, e))
         }
-        process(&batch)
+        try process(&batch)
+        resumeOffset = offsetReached
         finish()
         return report
     }
@@ -99,13 +106,47 @@ public final class LedgerVerifier {
     public var ledgerOrigin: String? { origin }
     public var trustState: TrustState? { trust }
 
-    /// Feeds `lines` as if they followed the file and returns the findings they raise (none = acceptable).
-    /// Call after `run()`; the verifier's state then includes them.
-    public func check(candidates lines: [[UInt8]]) -> [Finding] {
+    /// Feeds `lines` as if they followed the file at byte `offset` and returns the findings they raise (none =
+    /// acceptable). Call after `run()` or a restore; the verifier's state then includes them.
+    public func check(candidates lines: [[UInt8]], at offset: Int64) throws -> [Finding] {
         let before = report.findings.count
-        var batch = lines.enumerated().map { Slot(index: report.records + $0.offset, offset: -1, line: $0.element) }
-        process(&batch)
+        var at = offset
+        var batch: [Slot] = []
+        for (i, l) in lines.enumerated() {
+            var slot = Slot(index: report.records + i, offset: at, line: l)
+            slot.pending = true
+            batch.append(slot)
+            at += Int64(l.count) + 1
+        }
+        try process(&batch)
         return Array(report.findings[before...])
+    }
+
+    // MARK: - Saved state (the sidecar index)
+
+    /// The sequential state after the records seen so far; `bytes` is the offset just after them.
+    func state(bytes: Int64) -> VerifierState {
+        VerifierState(
+            records: report.records, bytes: bytes, origin: origin, prevLineHash: prevLineHash, lastTime: lastTime,
+            tree: tree, operatorKeys: operatorKeys, lastCheckpointSeq: lastCheckpointSeq,
+            sawCheckpointRecord: sawCheckpointRecord, lastNonCosignatureSeq: lastNonCosignatureSeq,
+            latestCheckpoint: report.latestCheckpoint, trust: trust, anchors: options.trust.map(\.fingerprint))
+    }
+
+    private func restore(_ s: VerifierState) {
+        report.records = s.records
+        report.origin = s.origin
+        report.latestCheckpoint = s.latestCheckpoint
+        resumeOffset = s.bytes
+        origin = s.origin
+        prevLineHash = s.prevLineHash
+        lastTime = s.lastTime
+        tree = s.tree
+        operatorKeys = s.operatorKeys
+        lastCheckpointSeq = s.lastCheckpointSeq
+        sawCheckpointRecord = s.sawCheckpointRecord
+        lastNonCosignatureSeq = s.lastNonCosignatureSeq
+        trust = s.trust
     }
 
     // MARK: - Batches
@@ -121,6 +162,10 @@ public final class LedgerVerifier {
         var checked: CheckedStatement?
         var checkError: TrailError?
         var canonical = true
+        /// The envelope identity (duplicate detection), computed in the parallel phase.
+        var envelopeKey: StatementKey?
+        /// A candidate line not (yet) in the file.
+        var pending = false
         // Filled sequentially:
         var findings: [Finding] = []
         var jobs: [Job] = []
@@ -134,7 +179,7 @@ public final class LedgerVerifier {
         var number: Int
     }
 
-    private func process(_ batch: inout [Slot]) {
+    private func process(_ batch: inout [Slot]) throws {
         guard !batch.isEmpty else { return }
         let strict = options.strict
         let maxLine = options.maxLineLength
@@ -147,6 +192,7 @@ public final class LedgerVerifier {
                 let r = try Record.parse(line: s.line, maxLineLength: maxLine)
                 s.record = r
                 if case .statement(let env) = r.body {
+                    s.envelopeKey = StatementKey(env.duplicateKey)
                     do { s.checked = try CheckedStatement(envelope: env) } catch let e as TrailError { s.checkError = e } catch {}
                 }
                 if strict { s.canonical = JCS.isCanonical(s.line) }
@@ -159,7 +205,7 @@ public final class LedgerVerifier {
         }
         batch = prepared
         // Phase 2 (sequential): chain, tree, trust state; collect signature jobs.
-        for i in batch.indices { sequential(&batch[i]) }
+        for i in batch.indices { try sequential(&batch[i]) }
         // Phase 3 (parallel): signatures.
         var flat: [(slot: Int, job: Int)] = []
         for (i, s) in batch.enumerated() { for j in s.jobs.indices { flat.append((i, j)) } }
@@ -180,7 +226,7 @@ public final class LedgerVerifier {
                     remedy: "every signature in an envelope must verify; re-sign the statement"))
         }
         // Phase 4 (sequential): statement-level state, findings, hand-off.
-        for i in batch.indices { finishSlot(&batch[i]) }
+        for i in batch.indices { try finishSlot(&batch[i]) }
         batch.removeAll(keepingCapacity: true)
     }
 
@@ -188,11 +234,12 @@ public final class LedgerVerifier {
 
     // MARK: - Sequential checks
 
-    private func sequential(_ s: inout Slot) {
+    private func sequential(_ s: inout Slot) throws {
         let seq = s.index
         defer {
             prevLineHash = s.lineHash
             tree.append(leafHash: s.leaf)
+            onRecord?(seq, s.offset, s.leaf)
             report.records = seq + 1
             if let since = sinceCheckpoint, tree.size == since.size { sinceRoot = tree.root }
         }
@@ -258,9 +305,9 @@ public final class LedgerVerifier {
         case .statement(let env):
             statementRecord(env, time: r.time, trust: trust, &s)
         case .checkpoint(let note):
-            checkpointRecord(note, time: r.time, &s)
+            try checkpointRecord(note, time: r.time, &s)
         case .cosignature(let cp, let note):
-            cosignatureRecord(cp, note, time: r.time, &s)
+            try cosignatureRecord(cp, note, time: r.time, &s)
         }
     }
 
@@ -350,7 +397,7 @@ public final class LedgerVerifier {
         }
     }
 
-    private func checkpointRecord(_ note: String, time: LedgerTime, _ s: inout Slot) {
+    private func checkpointRecord(_ note: String, time: LedgerTime, _ s: inout Slot) throws {
         sawCheckpointRecord = true
         do {
             let cp = try verifyOperatorNote(note, time: time)
@@ -366,7 +413,7 @@ public final class LedgerVerifier {
                     "checkpoint-root-mismatch",
                     "the checkpoint's root \(cp.rootHash.hex.prefix(16))… is not the root \(root.hex.prefix(16))… of the \(cp.size) lines before it (an earlier line was altered)")
             }
-            checkpointText[s.index] = Digest.sha256(Array(try SignedNote(parsing: note).text.utf8))
+            try history.addCheckpoint(seq: s.index, offset: s.offset, pending: s.pending ? s.line : nil)
             lastCheckpointSeq = s.index
             report.latestCheckpoint = CheckpointInfo(
                 seq: s.index, size: cp.size, root: cp.rootHash.hex, note: note, witnesses: [], witnessNames: [])
@@ -397,13 +444,22 @@ public final class LedgerVerifier {
         return cp
     }
 
-    private func cosignatureRecord(_ cpSeq: Int, _ note: String, time: LedgerTime, _ s: inout Slot) {
+    /// The text of the valid checkpoint record at `seq`, read back through the history.
+    private func checkpointText(_ seq: Int) throws -> String? {
+        guard let line = try history.checkpointLine(seq: seq), case .checkpoint(let note)? = try? Record.parse(line: line).body,
+            let parsed = try? SignedNote(parsing: note)
+        else { return nil }
+        return parsed.text
+    }
+
+    private func cosignatureRecord(_ cpSeq: Int, _ note: String, time: LedgerTime, _ s: inout Slot) throws {
+        let expected = cpSeq < s.index ? try checkpointText(cpSeq) : nil
         do {
-            guard cpSeq < s.index, let expected = checkpointText[cpSeq] else {
+            guard let expected else {
                 throw TrailError("cosignature-invalid", "seq \(cpSeq) is not an earlier valid checkpoint record")
             }
             let parsed = try SignedNote(parsing: note)
-            guard Digest.sha256(Array(parsed.text.utf8)) == expected else {
+            guard parsed.text == expected else {
                 throw TrailError("cosignature-invalid", "the cosigned text differs from the checkpoint at seq \(cpSeq)")
             }
             _ = try verifyOperatorNote(note, time: nil)
@@ -432,28 +488,25 @@ public final class LedgerVerifier {
 
     // MARK: - Statement state
 
-    private func finishSlot(_ s: inout Slot) {
+    private func finishSlot(_ s: inout Slot) throws {
         guard let r = s.record, case .statement(let env) = r.body else {
             for f in s.findings { add(f) }
             return
         }
-        let key = StatementKey(env.duplicateKey)
-        if seenStatements.contains(key) {
+        let key = s.envelopeKey ?? StatementKey(env.duplicateKey)
+        if try history.containsEnvelope(key) {
             s.findings.append(
                 Finding(seq: s.index, code: "duplicate-statement", message: "the same envelope (payload and signatures) appears earlier in the ledger"))
         }
         if s.findings.isEmpty, let checked = s.checked, case .retraction(let p) = checked.predicate {
-            retraction(p, checked, &s)
+            try retraction(p, checked, &s)
         }
         for f in s.findings { add(f) }
         let intact = s.findings.allSatisfy { $0.severity != .error }
         if intact {
-            seenStatements.insert(key)
-            if let checked = s.checked {
-                retractionTargets[StatementKey(s.lineHash)] = TargetInfo(
-                    organizations: s.signers.map(\.organization), roles: Set(s.signers.flatMap(\.roles)),
-                    subject: checked.subjectName, isRetraction: checked.kind == .retraction)
-            }
+            // An intact statement parsed (a checkError is a finding), so it is a possible retraction target.
+            try history.addStatement(
+                envelope: key, line: StatementKey(s.lineHash), offset: s.offset, pending: s.pending ? s.line : nil)
         }
         onStatement?(
             VerifiedStatement(
@@ -461,8 +514,20 @@ public final class LedgerVerifier {
                 intact: intact, findingCodes: s.findings.map(\.code)))
     }
 
-    private func retraction(_ p: RetractionPredicate, _ checked: CheckedStatement, _ s: inout Slot) {
-        guard let target = retractionTargets[StatementKey(Hex.decode(p.retracts) ?? [])] else {
+    /// What a retraction needs to know about its target, recomputed from the target's line: an intact statement's
+    /// signers are all registered, and a registration's organisation and roles never change.
+    private func target(_ key: StatementKey) throws -> TargetInfo? {
+        guard let line = try history.statementLine(key), case .statement(let env)? = try? Record.parse(line: line).body,
+            let checked = try? CheckedStatement(envelope: env), let trust
+        else { return nil }
+        let regs = env.signatures.compactMap { trust.certificates[$0.keyid.lowercased()] }
+        return TargetInfo(
+            organizations: regs.map(\.organization), roles: Set(regs.flatMap(\.roles)), subject: checked.subjectName,
+            isRetraction: checked.kind == .retraction)
+    }
+
+    private func retraction(_ p: RetractionPredicate, _ checked: CheckedStatement, _ s: inout Slot) throws {
+        guard let target = try target(StatementKey(Hex.decode(p.retracts) ?? [])) else {
             s.findings.append(
                 Finding(seq: s.index, code: "retraction-invalid", message: "retracts \(p.retracts.prefix(16))…, which is no earlier valid statement"))
             return
