@@ -64,7 +64,7 @@ public enum Ledger {
             unlink(path)
             throw error
         }
-        FileIO.syncDirectory((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        FileIO.syncDirectory(FileIO.directory(of: path))
     }
 
     /// Appends `items` and a checkpoint as one batch, under an exclusive lock, with one write and fsync.
