@@ -122,6 +122,32 @@ import TrailTestSupport
         }
     }
 
+    /// Regression: a second torn tail at the same offset (repair, then another interrupted append) made repair
+    /// fail with file-exists, and so did a repair interrupted between saving the side file and truncating.
+    @Test func repairIsRepeatableAtTheSameOffset() throws {
+        let pki = try PartyPKI()
+        let dir = TempDir()
+        let ledger = dir.file("ledger.jsonl")
+        try Ledger.initialize(
+            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key, operatorCert: pki.operatorParty.cert,
+            chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
+        let committed = try dir.read("ledger.jsonl")
+        let side = ledger + ".torn-\(committed.count)"
+        for (i, tail) in ["{\"v\":1,\"se", "{\"v\":1,\"seq\":2,\"ty", "{"].enumerated() {
+            _ = try dir.write("ledger.jsonl", bytes: committed + Array(tail.utf8), mode: 0o644)
+            let r = try Ledger.repair(path: ledger)
+            #expect(r?.sideFile == (i == 0 ? side : side + ".\(i)"))
+            #expect(try dir.read("ledger.jsonl") == committed)
+            #expect(try Array(Data(contentsOf: URL(fileURLWithPath: r!.sideFile))) == Array(tail.utf8))
+        }
+        // Interrupted after the side file was saved: the same bytes are found saved, and the cut completes.
+        _ = try dir.write("ledger.jsonl", bytes: committed + Array("{".utf8), mode: 0o644)
+        let r = try chiptrail(["ledger", "repair", ledger])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try dir.read("ledger.jsonl") == committed)
+        #expect(!FileManager.default.fileExists(atPath: side + ".3"))
+    }
+
     /// Regression: Foundation's `deletingLastPathComponent` trapped on one-character relative paths, so
     /// `key generate --out k` and `ledger init L` crashed (the latter after writing the ledger).
     @Test func oneCharacterRelativePathsDoNotCrash() throws {
