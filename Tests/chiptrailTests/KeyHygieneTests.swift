@@ -31,7 +31,8 @@ import TrailTestSupport
             #expect(try openssl(["pkey", "-in", out, "-passin", "file:\(pass)", "-noout"]).status == 0)
         }
         // Encryption is the default: with no passphrase source and no terminal, generate refuses.
-        let none = try chiptrail(["key", "generate", "--out", dir.file("none.key")], environment: ["CHIPTRAIL_PASSPHRASE": ""])
+        let none = try chiptrail(
+            ["key", "generate", "--out", dir.file("none.key")], environment: ["CHIPTRAIL_PASSPHRASE": ""])
         #expect(none.status == 64 && none.stderr.contains("passphrase-required"), "\(none.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("none.key")))
         // --no-encrypt is explicit, and still 0600.
@@ -40,10 +41,14 @@ import TrailTestSupport
         #expect(try mode(plain) == 0o600)
 
         let ca = dir.file("ca")
-        let r = try chiptrail(["ca", "init", "--dir", ca, "--subject", "CN=Hygiene Root,O=Hygiene,C=US", "--passphrase-file", pass])
+        let r = try chiptrail([
+            "ca", "init", "--dir", ca, "--subject", "CN=Hygiene Root,O=Hygiene,C=US", "--passphrase-file", pass,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try mode(ca + "/key.pem") == 0o600)
-        #expect(try String(contentsOfFile: ca + "/key.pem", encoding: .utf8).hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+        #expect(
+            try String(contentsOfFile: ca + "/key.pem", encoding: .utf8).hasPrefix(
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----"))
         let noPass = try chiptrail(
             ["ca", "init", "--dir", dir.file("ca2"), "--subject", "CN=Hygiene Root 2,O=Hygiene,C=US"],
             environment: ["CHIPTRAIL_PASSPHRASE": ""])
@@ -58,13 +63,18 @@ import TrailTestSupport
         let key = dir.file("k.key")
         #expect(try chiptrail(["key", "generate", "--out", key, "--passphrase-file", pass]).status == 0)
         let ca = dir.file("ca")
-        #expect(try chiptrail(["ca", "init", "--dir", ca, "--subject", "CN=R,O=Hygiene,C=US", "--passphrase-file", pass]).status == 0)
+        #expect(
+            try chiptrail(["ca", "init", "--dir", ca, "--subject", "CN=R,O=Hygiene,C=US", "--passphrase-file", pass])
+                .status == 0)
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: key)
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: ca + "/key.pem")
 
         let refused: [[String]] = [
             ["key", "public", key, "--passphrase-file", pass],
-            ["csr", "--key", key, "--subject", "CN=X,O=Y,C=US", "--role", "lab", "--out", dir.file("x.csr"), "--passphrase-file", pass],
+            [
+                "csr", "--key", key, "--subject", "CN=X,O=Y,C=US", "--role", "lab", "--out", dir.file("x.csr"),
+                "--passphrase-file", pass,
+            ],
             ["ca", "crl", "--ca", ca, "--out", dir.file("crl.pem"), "--passphrase-file", pass],
         ]
         for args in refused {
@@ -76,7 +86,9 @@ import TrailTestSupport
             #expect(ok.status == 0, "\(args) --insecure-key-permissions: \(ok.stderr)")
         }
         // The operator key of a ledger append is checked the same way, before anything is read from it.
-        let append = try chiptrail(["ledger", "append", dir.file("none.jsonl"), "--operator-key", key, "--passphrase-file", pass])
+        let append = try chiptrail([
+            "ledger", "append", dir.file("none.jsonl"), "--operator-key", key, "--passphrase-file", pass,
+        ])
         #expect(append.status == 64 && append.stderr.contains("insecure-key-permissions"), "\(append.stderr)")
     }
 
@@ -100,7 +112,8 @@ import TrailTestSupport
         let ex = dir.file("ex.key")
         let plain = dir.file("plain.key")
         try run(["key", "generate", "--out", op, "--public", dir.file("op.pub"), "--passphrase-file", pass])
-        try run(["key", "generate", "--alg", "p256", "--out", ex, "--public", dir.file("ex.pub")],
+        try run(
+            ["key", "generate", "--alg", "p256", "--out", ex, "--public", dir.file("ex.pub")],
             env: ["CHIPTRAIL_PASSPHRASE": Self.passphrase])
         try run(["key", "generate", "--out", plain, "--no-encrypt"])
         for k in [op, ex] {
@@ -108,23 +121,35 @@ import TrailTestSupport
             try run(["key", "public", k, "--format", "json"], env: ["CHIPTRAIL_PASSPHRASE": Self.passphrase])
         }
         try run(["key", "public", plain, "--format", "json"])
-        try run(["ca", "issue", "--ca", ca, "--role", "operator", "--subject", "CN=Op,O=Ledger Office,C=US",
-            "--public", dir.file("op.pub"), "--out", dir.file("op.pem"), "--passphrase-file", pass])
-        try run(["ca", "issue", "--ca", ca, "--role", "exporter", "--subject", "CN=Officer,O=Nvidia Export LLC,C=US",
-            "--public", dir.file("ex.pub"), "--out", dir.file("ex.pem"), "--passphrase-file", pass])
-        try run(["csr", "--key", ex, "--subject", "CN=Officer,O=Nvidia Export LLC,C=US", "--role", "exporter",
-            "--out", dir.file("ex.csr"), "--passphrase-file", pass])
+        try run([
+            "ca", "issue", "--ca", ca, "--role", "operator", "--subject", "CN=Op,O=Ledger Office,C=US",
+            "--public", dir.file("op.pub"), "--out", dir.file("op.pem"), "--passphrase-file", pass,
+        ])
+        try run([
+            "ca", "issue", "--ca", ca, "--role", "exporter", "--subject", "CN=Officer,O=Nvidia Export LLC,C=US",
+            "--public", dir.file("ex.pub"), "--out", dir.file("ex.pem"), "--passphrase-file", pass,
+        ])
+        try run([
+            "csr", "--key", ex, "--subject", "CN=Officer,O=Nvidia Export LLC,C=US", "--role", "exporter",
+            "--out", dir.file("ex.csr"), "--passphrase-file", pass,
+        ])
         let manifest = try dir.write("m.json", bytes: Samples.manifest())
         let predicate = try dir.write("p.json", Samples.supply().description)
         let env = dir.file("env.json")
-        try run(["attest", "supply-sufficiency", "--manifest", manifest, "--predicate", predicate, "--key", ex,
-            "--cert", dir.file("ex.pem"), "--out", env, "--passphrase-file", pass])
+        try run([
+            "attest", "supply-sufficiency", "--manifest", manifest, "--predicate", predicate, "--key", ex,
+            "--cert", dir.file("ex.pem"), "--out", env, "--passphrase-file", pass,
+        ])
         try run(["envelope", "verify", env, "--cert", dir.file("ex.pem"), "--trust", root, "--format", "json"])
         let ledger = dir.file("ledger.jsonl")
-        try run(["ledger", "init", ledger, "--origin", "hygiene.example/h200", "--operator-key", op,
-            "--operator-cert", dir.file("op.pem"), "--trust", root, "--passphrase-file", pass])
-        try run(["ledger", "append", ledger, "--operator-key", op, "--cert", dir.file("ex.pem"), "--format", "json",
-            "--passphrase-file", pass])
+        try run([
+            "ledger", "init", ledger, "--origin", "hygiene.example/h200", "--operator-key", op,
+            "--operator-cert", dir.file("op.pem"), "--trust", root, "--passphrase-file", pass,
+        ])
+        try run([
+            "ledger", "append", ledger, "--operator-key", op, "--cert", dir.file("ex.pem"), "--format", "json",
+            "--passphrase-file", pass,
+        ])
         try run(["ledger", "append", ledger, env, "--operator-key", op, "--passphrase-file", pass])
         try run(["ledger", "verify", ledger, "--trust", root, "--format", "json"])
         try run(["ledger", "verify", ledger, "--trust", root])
@@ -135,27 +160,44 @@ import TrailTestSupport
         // Error paths: wrong passphrases, keys where other files belong, key files as ledgers and envelopes.
         try run(["key", "public", op, "--passphrase-file", wrong], expect: 64)
         try run(["key", "public", op, "--format", "json"], env: ["CHIPTRAIL_PASSPHRASE": "wrong"], expect: 64)
-        try run(["ledger", "append", ledger, env, "--operator-key", op, "--passphrase-file", wrong, "--format", "json"],
+        try run(
+            ["ledger", "append", ledger, env, "--operator-key", op, "--passphrase-file", wrong, "--format", "json"],
             expect: 64)
-        try run(["attest", "supply-sufficiency", "--manifest", manifest, "--predicate", predicate, "--key", ex,
-            "--cert", dir.file("ex.pem"), "--out", dir.file("env2.json"), "--passphrase-file", wrong], expect: 64)
-        try run(["ca", "issue", "--ca", ca, "--role", "lab", "--subject", "CN=L,O=Lab,C=US", "--public", dir.file("ex.pub"),
-            "--out", dir.file("lab.pem"), "--passphrase-file", wrong], expect: 64)
+        try run(
+            [
+                "attest", "supply-sufficiency", "--manifest", manifest, "--predicate", predicate, "--key", ex,
+                "--cert", dir.file("ex.pem"), "--out", dir.file("env2.json"), "--passphrase-file", wrong,
+            ], expect: 64)
+        try run(
+            [
+                "ca", "issue", "--ca", ca, "--role", "lab", "--subject", "CN=L,O=Lab,C=US", "--public",
+                dir.file("ex.pub"),
+                "--out", dir.file("lab.pem"), "--passphrase-file", wrong,
+            ], expect: 64)
         try run(["ledger", "append", ledger, env, "--operator-key", ex, "--passphrase-file", pass], expect: nil)
         for keyFile in [plain, op, ca + "/key.pem"] {
             try run(["cert", "show", keyFile], expect: nil)
             try run(["cert", "verify", dir.file("ex.pem"), "--trust", keyFile], expect: nil)
-            try run(["envelope", "verify", keyFile, "--cert", dir.file("ex.pem"), "--trust", root, "--format", "json"],
+            try run(
+                ["envelope", "verify", keyFile, "--cert", dir.file("ex.pem"), "--trust", root, "--format", "json"],
                 expect: nil)
             try run(["ledger", "verify", keyFile, "--trust", root, "--format", "json"], expect: nil)
             try run(["ledger", "verify", keyFile, "--trust", root], expect: nil)
             try run(["ledger", "show", keyFile], expect: nil)
-            try run(["attest", "supply-sufficiency", "--manifest", keyFile, "--predicate", predicate, "--key", ex,
-                "--cert", dir.file("ex.pem"), "--out", dir.file("env3.json"), "--passphrase-file", pass], expect: nil)
-            try run(["attest", "supply-sufficiency", "--manifest", manifest, "--predicate", keyFile, "--key", ex,
-                "--cert", dir.file("ex.pem"), "--out", dir.file("env4.json"), "--passphrase-file", pass], expect: nil)
-            try run(["ledger", "append", ledger, keyFile, "--operator-key", op, "--passphrase-file", pass], expect: nil)
-            try run(["ledger", "verify", ledger, "--trust", root, "--policy", keyFile, "--format", "json"], expect: nil)
+            try run(
+                [
+                    "attest", "supply-sufficiency", "--manifest", keyFile, "--predicate", predicate, "--key", ex,
+                    "--cert", dir.file("ex.pem"), "--out", dir.file("env3.json"), "--passphrase-file", pass,
+                ], expect: nil)
+            try run(
+                [
+                    "attest", "supply-sufficiency", "--manifest", manifest, "--predicate", keyFile, "--key", ex,
+                    "--cert", dir.file("ex.pem"), "--out", dir.file("env4.json"), "--passphrase-file", pass,
+                ], expect: nil)
+            try run(
+                ["ledger", "append", ledger, keyFile, "--operator-key", op, "--passphrase-file", pass], expect: nil)
+            try run(
+                ["ledger", "verify", ledger, "--trust", root, "--policy", keyFile, "--format", "json"], expect: nil)
         }
         try run(["ledger", "verify", ledger, "--trust", root, "--passphrase-file", pass], expect: 64)  // unknown option
 

@@ -13,14 +13,16 @@ import TrailTestSupport
 /// index), so 800 debug-build appends take minutes; raise the default when append is O(1).
 @Suite struct ReliabilityConcurrencyTests {
     static let workers = 8
-    static let appendsPerWorker = ProcessInfo.processInfo.environment["CHIPTRAIL_STRESS_APPENDS"].flatMap { Int($0) } ?? 20
+    static let appendsPerWorker =
+        ProcessInfo.processInfo.environment["CHIPTRAIL_STRESS_APPENDS"].flatMap { Int($0) } ?? 20
 
     @Test func eightProcessesAppendingConcurrentlyLoseAndDuplicateNothing() throws {
         let pki = try PartyPKI()
         let dir = TempDir()
         let ledger = dir.file("ledger.jsonl")
         try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key, operatorCert: pki.operatorParty.cert,
+            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key,
+            operatorCert: pki.operatorParty.cert,
             chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
         _ = try Ledger.append(
             path: ledger, operatorKey: pki.operatorParty.key,

@@ -13,7 +13,8 @@ import TrailTestSupport
         let dir = TempDir()
         let ledger = dir.file("ledger.jsonl")
         try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key, operatorCert: pki.operatorParty.cert,
+            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key,
+            operatorCert: pki.operatorParty.cert,
             chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
         _ = try Ledger.append(
             path: ledger, operatorKey: pki.operatorParty.key,
@@ -25,7 +26,8 @@ import TrailTestSupport
             n += 1
             let id = "SHP-K\(n)"
             let env = try Samples.envelope(
-                .supplySufficiency, manifest: Samples.manifest(id: id), predicate: Samples.supply(), signers: [pki.exporter])
+                .supplySufficiency, manifest: Samples.manifest(id: id), predicate: Samples.supply(),
+                signers: [pki.exporter])
             return (id, try dir.write("env-\(n).json", env.jsonText))
         }
         var committed: [(seq: Int, id: String)] = []
@@ -98,18 +100,23 @@ import TrailTestSupport
         let dir = TempDir()
         let ledger = dir.file("ledger.jsonl")
         try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key, operatorCert: pki.operatorParty.cert,
+            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key,
+            operatorCert: pki.operatorParty.cert,
             chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
         let root = try dir.write("root.pem", pki.root.pem)
         let committed = try dir.read("ledger.jsonl")
         // A torn tail of every length up to a few bytes past a page: verify names it, append refuses, repair cuts it.
         for length in [1, 2, 100, 4097] {
-            _ = try dir.write("ledger.jsonl", bytes: committed + Array(repeating: UInt8(ascii: "{"), count: length), mode: 0o644)
+            _ = try dir.write(
+                "ledger.jsonl", bytes: committed + Array(repeating: UInt8(ascii: "{"), count: length), mode: 0o644)
             let v = try chiptrail(["ledger", "verify", ledger, "--trust", root])
             #expect(v.status == 1)
             #expect(v.stdout.contains("torn-tail") && v.stdout.contains("\(committed.count)"), "\(v.stdout)")
             let key = try dir.write("operator.key", try pki.operatorParty.key.pem(passphrase: nil), mode: 0o600)
-            let a = try chiptrail(["ledger", "append", ledger, "--operator-key", key, "--cert", try dir.write("ex.pem", pki.exporter.cert.pem)])
+            let a = try chiptrail([
+                "ledger", "append", ledger, "--operator-key", key, "--cert",
+                try dir.write("ex.pem", pki.exporter.cert.pem),
+            ])
             #expect(a.status == 1 && a.stderr.contains("torn-tail"), "\(a.stderr)")
             let r = try chiptrail(["ledger", "repair", ledger])
             #expect(r.status == 0, "\(r.stderr)")
@@ -129,7 +136,8 @@ import TrailTestSupport
         let dir = TempDir()
         let ledger = dir.file("ledger.jsonl")
         try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key, operatorCert: pki.operatorParty.cert,
+            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key,
+            operatorCert: pki.operatorParty.cert,
             chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
         let committed = try dir.read("ledger.jsonl")
         let side = ledger + ".torn-\(committed.count)"
@@ -161,11 +169,16 @@ import TrailTestSupport
         _ = try dir.write("i", pki.intermediate.pem)
         _ = try dir.write("r", pki.root.pem)
         let i = try chiptrail(
-            ["ledger", "init", "L", "--origin", "x.example/l", "--operator-key", "o", "--operator-cert", "c", "--chain", "i",
-                "--trust", "r"], cwd: dir.path)
+            [
+                "ledger", "init", "L", "--origin", "x.example/l", "--operator-key", "o", "--operator-cert", "c",
+                "--chain", "i",
+                "--trust", "r",
+            ], cwd: dir.path)
         #expect(i.status == 0, "\(i.stderr)")
         #expect(try chiptrail(["ledger", "verify", "L", "--trust", "r"], cwd: dir.path).status == 0)
-        #expect(FileIO.directory(of: "k") == "." && FileIO.directory(of: "/k") == "/" && FileIO.directory(of: "a/b/c") == "a/b")
+        #expect(
+            FileIO.directory(of: "k") == "." && FileIO.directory(of: "/k") == "/"
+                && FileIO.directory(of: "a/b/c") == "a/b")
         #expect(FileIO.fileName(of: "k") == "k" && FileIO.fileName(of: "a/b/c") == "c")
     }
 }

@@ -48,13 +48,18 @@ enum Concurrency {
                 for j in 0..<perWorker {
                     let p = Process()
                     p.executableURL = URL(fileURLWithPath: cli)
-                    p.arguments = ["ledger", "append", fixture.ledger, envelopeFiles[w * perWorker + j], "--operator-key", fixture.operatorKeyFile]
+                    p.arguments = [
+                        "ledger", "append", fixture.ledger, envelopeFiles[w * perWorker + j], "--operator-key",
+                        fixture.operatorKeyFile,
+                    ]
                     p.standardOutput = FileHandle.nullDevice
                     p.standardError = FileHandle.nullDevice
                     do {
                         try p.run()
                         p.waitUntilExit()
-                        if p.terminationStatus != 0 { failures.update { $0.append("worker \(w) append \(j): exit \(p.terminationStatus)") } }
+                        if p.terminationStatus != 0 {
+                            failures.update { $0.append("worker \(w) append \(j): exit \(p.terminationStatus)") }
+                        }
                     } catch {
                         failures.update { $0.append("worker \(w) append \(j): \(error)") }
                     }

@@ -33,8 +33,10 @@ struct Fixture {
         let (ek, ec) = try leaf(.exporter, "CN=Export Officer,O=Nvidia Export LLC,C=US")
         let f = Fixture(dir: dir, root: root, operatorKey: ok, operatorCert: oc, exporterKey: ek, exporterCert: ec)
         // Unencrypted so the appenders need no passphrase; 0600 so the CLI accepts them.
-        try FileIO.writeAtomically(Array(try ok.pem(passphrase: nil).utf8), to: f.operatorKeyFile, mode: 0o600, overwrite: true)
-        try FileIO.writeAtomically(Array(try ek.pem(passphrase: nil).utf8), to: dir + "/exporter.key", mode: 0o600, overwrite: true)
+        try FileIO.writeAtomically(
+            Array(try ok.pem(passphrase: nil).utf8), to: f.operatorKeyFile, mode: 0o600, overwrite: true)
+        try FileIO.writeAtomically(
+            Array(try ek.pem(passphrase: nil).utf8), to: dir + "/exporter.key", mode: 0o600, overwrite: true)
         for (name, c) in [("root", root), ("operator", oc), ("exporter", ec)] {
             try FileIO.writeAtomically(Array(c.pem.utf8), to: dir + "/\(name).pem", overwrite: true)
         }
@@ -42,7 +44,9 @@ struct Fixture {
     }
 
     static func load(from dir: String) throws -> Fixture {
-        func key(_ n: String) throws -> PrivateKey { try PrivateKey(pem: try FileIO.readText(dir + "/\(n).key"), passphrase: nil) }
+        func key(_ n: String) throws -> PrivateKey {
+            try PrivateKey(pem: try FileIO.readText(dir + "/\(n).key"), passphrase: nil)
+        }
         func cert(_ n: String) throws -> Certificate { try Certificate.load(file: dir + "/\(n).pem")[0] }
         return Fixture(
             dir: dir, root: try cert("root"), operatorKey: try key("operator"), operatorCert: try cert("operator"),

@@ -140,7 +140,8 @@ final class Harness {
 
     func run() throws -> Stats {
         var stats = Stats()
-        stats.mode = options.cli == nil ? "library driver, batches of \(options.batch)" : "CLI `chiptrail ledger append`"
+        stats.mode =
+            options.cli == nil ? "library driver, batches of \(options.batch)" : "CLI `chiptrail ledger append`"
         let start = Date()
         for trial in 0..<options.trials {
             if trial % options.trialsPerLedger == 0 { try pki.newLedger() }
@@ -212,7 +213,9 @@ final class Harness {
         if torn != nil {
             stats.tornTails += 1
             let complete = try readLines(ledger).lines
-            guard errors == ["torn-tail"], report.tornTailOffset == Int64(byteOffset(afterLine: complete.count, complete)) else {
+            guard errors == ["torn-tail"],
+                report.tornTailOffset == Int64(byteOffset(afterLine: complete.count, complete))
+            else {
                 throw HarnessError("torn tail, but verify reports \(report.errors)")
             }
             // 3. Repair recovers it.
@@ -244,7 +247,9 @@ final class Harness {
         try FileManager.default.copyItem(atPath: pki.ledger, toPath: copy)
         defer { unlink(copy) }
         let before = fileSize(copy)
-        let items = try (0..<options.batch).map { AppendItem.envelope(try pki.envelope(id: "T\(trial)-injected-\($0)")) }
+        let items = try (0..<options.batch).map {
+            AppendItem.envelope(try pki.envelope(id: "T\(trial)-injected-\($0)"))
+        }
         _ = try Ledger.append(path: copy, operatorKey: pki.operatorKey, items: items)
         let batch = [UInt8](try Data(contentsOf: URL(fileURLWithPath: copy)))[before...]
         let cut = 1 + Int(rng.next() % UInt64(batch.count - 1))

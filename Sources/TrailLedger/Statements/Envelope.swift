@@ -50,7 +50,8 @@ public struct Envelope: Sendable, Equatable {
         guard payloadBase64.utf8.count <= Envelope.maxPayloadBytes * 4 / 3 + 4 else {
             throw TrailError.malformed(
                 "payload-too-large",
-                "the envelope payload is \(payloadBase64.utf8.count) base64 characters; at most \(Envelope.maxPayloadBytes) bytes are accepted")
+                "the envelope payload is \(payloadBase64.utf8.count) base64 characters; "
+                    + "at most \(Envelope.maxPayloadBytes) bytes are accepted")
         }
         guard let payload = Base64.decodeLenient(payloadBase64) else {
             throw TrailError.malformed("malformed-envelope", "the envelope payload is not base64")
@@ -65,7 +66,8 @@ public struct Envelope: Sendable, Equatable {
             guard s.sig.utf8.count <= Envelope.maxSignatureBase64 else {
                 throw TrailError.malformed(
                     "signature-too-large",
-                    "signature \(i + 1) is \(s.sig.utf8.count) base64 characters (at most \(Envelope.maxSignatureBase64))")
+                    "signature \(i + 1) is \(s.sig.utf8.count) base64 characters "
+                        + "(at most \(Envelope.maxSignatureBase64))")
             }
             guard let sig = Base64.decodeLenient(s.sig) else {
                 throw TrailError.malformed("malformed-envelope", "signature \(i + 1) is not base64")
