@@ -38,9 +38,9 @@ public enum FileIO {
                 "file-exists", "\(path) exists and would be overwritten", remedy: "pass --force to replace it"
             ).at(file: path)
         }
-        let dir = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let dir = directory(of: path)
+        let base = fileName(of: path)
+        let tmp = dir + "/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw TrailError.io("cannot create \(tmp): \(errnoText())", file: path) }
         var ok = false
@@ -57,7 +57,23 @@ public enum FileIO {
         close(fd)
         guard rename(tmp, path) == 0 else { throw TrailError.io("cannot rename into \(path): \(errnoText())", file: path) }
         ok = true
-        syncDirectory(dir.isEmpty ? "." : dir)
+        syncDirectory(dir)
+    }
+
+    /// The directory part of `path`: "." when it has none, "/" for a file in the root.
+    ///
+    /// Plain string work on purpose: Foundation's `NSString.deletingLastPathComponent` traps on a
+    /// one-character relative path (e.g. `--out k`) on Linux with swift-corelibs-foundation of Swift 6.3.
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = path[..<slash]
+        return dir.isEmpty ? "/" : String(dir)
+    }
+
+    /// The last path component of `path` (the whole path when it has no slash).
+    public static func fileName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
     }
 
     /// Writes all of `buf` to `fd`, retrying on short writes and EINTR.

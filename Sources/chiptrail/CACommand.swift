@@ -31,7 +31,8 @@ struct CACommand: AsyncParsableCommand {
                 let parentCA = try parent.map {
                     try openCA($0, passphraseFile: parentPassphraseFile, insecure: insecureKeyPermissions)
                 }
-                let pass = noEncrypt ? nil : try passphrase.require(prompt: "New passphrase for the CA key: ", confirm: true)
+                var pass = noEncrypt ? nil : try passphrase.require(prompt: "New passphrase for the CA key: ", confirm: true)
+                defer { if pass != nil { wipe(&pass!) } }
                 let ca = try CADirectory.create(
                     at: dir, subject: dn, algorithm: algorithm, days: days, pathLength: pathLen, parent: parentCA,
                     keyPassphrase: pass)

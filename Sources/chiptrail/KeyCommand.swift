@@ -30,7 +30,8 @@ struct KeyCommand: AsyncParsableCommand {
                     throw TrailError.usage("file-exists", "\(path) exists", remedy: "pass --force to replace it")
                         .at(file: path)
                 }
-                let pass = noEncrypt ? nil : try passphrase.require(prompt: "New passphrase for \(out): ", confirm: true)
+                var pass = noEncrypt ? nil : try passphrase.require(prompt: "New passphrase for \(out): ", confirm: true)
+                defer { if pass != nil { wipe(&pass!) } }
                 let key = try PrivateKey.generate(algorithm)
                 try FileIO.writeAtomically(Array(try key.pem(passphrase: pass).utf8), to: out, mode: 0o600, overwrite: force)
                 if let pub = `public` {

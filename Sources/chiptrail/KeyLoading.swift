@@ -26,7 +26,8 @@ func loadPrivateKey(_ path: String, _ options: KeyFileOptions) throws -> Private
     do {
         return try PrivateKey(pem: text, passphrase: nil, file: path)
     } catch let e as TrailError where e.code == "passphrase-required" {
-        let pass = try options.passphrase.require(prompt: "Passphrase for \(path): ")
+        var pass = try options.passphrase.require(prompt: "Passphrase for \(path): ")
+        defer { wipe(&pass) }
         return try PrivateKey(pem: text, passphrase: pass, file: path)
     }
 }

@@ -21,10 +21,17 @@ struct PassphraseOptions: ParsableArguments {
         if let env = ProcessInfo.processInfo.environment["CHIPTRAIL_PASSPHRASE"], !env.isEmpty {
             return Array(env.utf8)
         }
-        guard let first = TerminalPrompt.readSecret(prompt) else { return nil }
+        guard var first = TerminalPrompt.readSecret(prompt) else { return nil }
         if confirm {
-            guard let again = TerminalPrompt.readSecret("Repeat passphrase: ") else { return nil }
-            guard again == first else { throw TrailError.usage("passphrase-mismatch", "the passphrases differ") }
+            guard var again = TerminalPrompt.readSecret("Repeat passphrase: ") else {
+                wipe(&first)
+                return nil
+            }
+            defer { wipe(&again) }
+            guard again == first else {
+                wipe(&first)
+                throw TrailError.usage("passphrase-mismatch", "the passphrases differ")
+            }
         }
         guard !first.isEmpty else { throw TrailError.usage("empty-passphrase", "an empty passphrase was entered") }
         return first
@@ -65,4 +72,20 @@ enum TerminalPrompt {
         }
         return out
     }
+}
+
+/// Overwrites a passphrase once it has been used, so it does not linger in freed memory.
+///
+/// Best effort: Swift may have copied the array (each copy is wiped only where its owner calls this), and a
+/// passphrase given in `CHIPTRAIL_PASSPHRASE` stays in the process's environment block until exit.
+func wipe(_ secret: inout [UInt8]) {
+    secret.withUnsafeMutableBytes { buffer in
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        #if canImport(Glibc)
+            explicit_bzero(base, buffer.count)
+        #else
+            _ = memset_s(base, buffer.count, 0, buffer.count)
+        #endif
+    }
+    secret.removeAll()
 }

@@ -64,7 +64,7 @@ public enum Ledger {
             unlink(path)
             throw error
         }
-        FileIO.syncDirectory((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        FileIO.syncDirectory(FileIO.directory(of: path))
     }
 
     /// Appends `items` and a checkpoint as one batch, under an exclusive lock, with one write and fsync.
@@ -211,8 +211,19 @@ public enum Ledger {
         }
         var torn = [UInt8](repeating: 0, count: Int(size - cut))
         _ = torn.withUnsafeMutableBytes { pread(file.fd, $0.baseAddress, $0.count, off_t(cut)) }
-        let side = path + ".torn-\(cut)"
-        try FileIO.writeAtomically(torn, to: side, mode: 0o644, overwrite: false)
+        // Never overwrite an earlier side file: a later torn tail at the same offset gets `.torn-<offset>.<n>`.
+        // One that already holds exactly these bytes is from a repair interrupted before the truncate.
+        var side = path + ".torn-\(cut)"
+        var saved = false
+        for n in 1... {
+            guard let existing = FileManager.default.contents(atPath: side) else { break }
+            if [UInt8](existing) == torn {
+                saved = true
+                break
+            }
+            side = path + ".torn-\(cut).\(n)"
+        }
+        if !saved { try FileIO.writeAtomically(torn, to: side, mode: 0o644, overwrite: false) }
         guard ftruncate(file.fd, off_t(cut)) == 0, fsync(file.fd) == 0 else {
             throw TrailError.io("cannot truncate \(path): \(FileIO.errnoText())", file: path)
         }

@@ -40,14 +40,21 @@ public struct Envelope: Sendable, Equatable {
     /// Limits on what an envelope may carry (hostile-input bounds).
     public static let maxSignatures = 16
     public static let maxPayloadBytes = 512 * 1024
+    /// Longest accepted signature, in base64 characters (an RSA-PSS 8192-bit signature is 1,368).
+    public static let maxSignatureBase64 = 2048
 
     /// Builds an envelope from its decoded JSON fields. `payload` and `sig` may be standard or URL-safe
     /// base64, padded or not, but not mixed (DESIGN.md §4.1).
     public init(payloadType: String, payloadBase64: String, signatures sigs: [(keyid: String, sig: String)]) throws {
-        guard payloadBase64.utf8.count <= Envelope.maxPayloadBytes * 4 / 3 + 4,
-            let payload = Base64.decodeLenient(payloadBase64)
-        else {
-            throw TrailError.malformed("malformed-envelope", "the envelope payload is not base64 (or is too large)")
+        // Size limits are checked on the base64 text, before anything is decoded.
+        guard payloadBase64.utf8.count <= Envelope.maxPayloadBytes * 4 / 3 + 4 else {
+            throw TrailError.malformed(
+                "payload-too-large",
+                "the envelope payload is \(payloadBase64.utf8.count) base64 characters; "
+                    + "at most \(Envelope.maxPayloadBytes) bytes are accepted")
+        }
+        guard let payload = Base64.decodeLenient(payloadBase64) else {
+            throw TrailError.malformed("malformed-envelope", "the envelope payload is not base64")
         }
         guard !sigs.isEmpty else { throw TrailError("no-signatures", "the envelope carries no signature") }
         guard sigs.count <= Envelope.maxSignatures else {
@@ -56,7 +63,13 @@ public struct Envelope: Sendable, Equatable {
         }
         var out: [Signature] = []
         for (i, s) in sigs.enumerated() {
-            guard s.sig.utf8.count <= 2048, let sig = Base64.decodeLenient(s.sig) else {
+            guard s.sig.utf8.count <= Envelope.maxSignatureBase64 else {
+                throw TrailError.malformed(
+                    "signature-too-large",
+                    "signature \(i + 1) is \(s.sig.utf8.count) base64 characters "
+                        + "(at most \(Envelope.maxSignatureBase64))")
+            }
+            guard let sig = Base64.decodeLenient(s.sig) else {
                 throw TrailError.malformed("malformed-envelope", "signature \(i + 1) is not base64")
             }
             out.append(Signature(keyid: s.keyid, sig: sig))
