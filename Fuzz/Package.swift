@@ -10,7 +10,7 @@ import PackageDescription
 /// SwiftPM names a path dependency after its folder (a worktree or clone may not be called "chiptrail").
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
-let fuzzTargets = ["FuzzRecord", "FuzzEnvelope", "FuzzSignedNote", "FuzzCheckpoint", "FuzzJSON"]
+let fuzzTargets = ["FuzzRecord", "FuzzEnvelope", "FuzzSignedNote", "FuzzCheckpoint", "FuzzJSON", "FuzzBundle"]
 
 let package = Package(
     name: "chiptrail-fuzz",
