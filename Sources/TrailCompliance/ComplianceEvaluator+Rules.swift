@@ -20,9 +20,16 @@ extension ComplianceEvaluator {
 
     /// One report per shipment, sorted by shipment id.
     public func evaluate() -> [ShipmentReport] {
+        var out: [ShipmentReport] = []
+        evaluate { out.append($0) }
+        return out
+    }
+
+    /// One report per shipment, sorted by shipment id, each built (with its timeline) only when handed over.
+    public func evaluate(each body: (ShipmentReport) throws -> Void) rethrows {
         var analyses = shipments.keys.sorted().map { analyze(id: $0, shipments[$0]!) }
         applyQuantityRules(&analyses)
-        return analyses.map(finish)
+        for a in analyses { try body(finish(a)) }
     }
 
     // MARK: - Effective statements

@@ -11,6 +11,20 @@ public struct LedgerCheck: Sendable {
     public static func run(
         path: String, options: VerifyOptions, policy: Policy, onProgress: ((Int64) -> Void)? = nil
     ) throws -> LedgerCheck {
+        var shipments: [ShipmentReport] = []
+        let report = try stream(path: path, options: options, policy: policy, onProgress: onProgress) {
+            shipments.append($0)
+        }
+        return LedgerCheck(report: report, shipments: shipments, policy: policy)
+    }
+
+    /// Like `run`, but hands over the integrity report first (`onIntegrity`) and then each shipment's report in
+    /// id order (`onShipment`) without keeping them: what a million-record ledger's output needs.
+    @discardableResult
+    public static func stream(
+        path: String, options: VerifyOptions, policy: Policy, onProgress: ((Int64) -> Void)? = nil,
+        onIntegrity: (VerificationReport) throws -> Void = { _ in }, onShipment: (ShipmentReport) throws -> Void
+    ) throws -> VerificationReport {
         let verifier = LedgerVerifier(path: path, options: options)
         let evaluator = ComplianceEvaluator(policy: policy)
         verifier.onStatement = { evaluator.consume($0) }
@@ -26,7 +40,9 @@ public struct LedgerCheck: Sendable {
                         remedy: "have auditors run `chiptrail ledger cosign` and append their cosignatures"))
             }
         }
-        return LedgerCheck(report: report, shipments: evaluator.evaluate(), policy: policy)
+        try onIntegrity(report)
+        try evaluator.evaluate(each: onShipment)
+        return report
     }
 
     /// Exit status of DESIGN.md §6: 1 on integrity failure, 2 when a shipment is in violation, else 0.

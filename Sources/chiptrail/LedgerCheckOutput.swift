@@ -3,8 +3,12 @@ import TrailCompliance
 import TrailCrypto
 import TrailLedger
 
-/// Text and JSON renderings of `ledger verify`.
+/// Text and JSON renderings of `ledger verify` (also used by `demo`, `ledger show` and `bundle verify`).
+///
+/// Shipments are rendered one at a time so a million-record ledger's report streams to stdout instead of
+/// being held in memory.
 extension LedgerCheck {
+    /// `run` with a progress line on a terminal.
     static func run(path: String, options: VerifyOptions, policy: Policy, progress: (Int64) -> Progress) throws
         -> LedgerCheck
     {
@@ -14,43 +18,65 @@ extension LedgerCheck {
         return try run(path: path, options: options, policy: policy, onProgress: { p.update($0) })
     }
 
-    static func findingJSON(_ f: Finding) -> [String: Any] {
-        var o: [String: Any] = ["seq": f.seq, "line": f.line, "code": f.code, "message": f.message]
-        if let off = f.offset { o["offset"] = off }
-        if let r = f.remedy { o["remedy"] = r }
-        return o
+    static func findingValue(_ f: Finding) -> JSONValue {
+        var o: JSONObject = [
+            "seq": .number(JSONNumber(Int64(f.seq))), "line": .number(JSONNumber(Int64(f.line))), "code": .string(f.code),
+            "message": .string(f.message),
+        ]
+        if let off = f.offset { o["offset"] = .number(JSONNumber(off)) }
+        if let r = f.remedy { o["remedy"] = .string(r) }
+        return .object(o)
     }
 
-    static func shipmentJSON(_ s: ShipmentReport) -> [String: Any] {
-        var o: [String: Any] = [
-            "id": s.id, "status": s.status.rawValue,
-            "steps": s.steps.map { ["name": $0.name, "done": $0.done, "seqs": $0.seqs] as [String: Any] },
-            "missing": s.missing,
-            "violations": s.violations.map { ["code": $0.code, "message": $0.message, "seqs": $0.seqs] as [String: Any] },
+    static func findingJSON(_ f: Finding) -> Any { anyJSON(findingValue(f)) }
+
+    static func shipmentValue(_ s: ShipmentReport) -> JSONValue {
+        func ints(_ a: [Int]) -> JSONValue { .array(a.map { .number(JSONNumber(Int64($0))) }) }
+        var o: JSONObject = [
+            "id": .string(s.id), "status": .string(s.status.rawValue),
+            "steps": .array(s.steps.map { .object(["name": .string($0.name), "done": .bool($0.done), "seqs": ints($0.seqs)]) }),
+            "missing": .array(s.missing.map { .string($0) }),
+            "violations": .array(
+                s.violations.map { .object(["code": .string($0.code), "message": .string($0.message), "seqs": ints($0.seqs)]) }),
         ]
-        if let d = s.decision { o["decision"] = d }
-        if let m = s.manifestDigest { o["manifest"] = m }
-        return o
+        if let d = s.decision { o["decision"] = .string(d) }
+        if let m = s.manifestDigest { o["manifest"] = .string(m) }
+        return .object(o)
+    }
+
+    static func shipmentJSON(_ s: ShipmentReport) -> [String: Any] { anyJSON(shipmentValue(s)) as! [String: Any] }
+
+    /// The report's fields other than `shipments`, split around where the shipments go (keys in JCS order).
+    static func jsonEnvelope(_ r: VerificationReport) -> (head: [UInt8], tail: [UInt8]) {
+        var head: JSONObject = [
+            "integrity": .string(r.integrityOK ? "ok" : "failed"), "records": .number(JSONNumber(Int64(r.records))),
+            "root": .string(r.root), "errors": .array(r.errors.map(findingValue)),
+        ]
+        if let origin = r.origin { head["origin"] = .string(origin) }
+        if let cp = r.latestCheckpoint {
+            head["checkpoint"] = .object([
+                "seq": .number(JSONNumber(Int64(cp.seq))), "size": .number(JSONNumber(Int64(cp.size))),
+                "root": .string(cp.root), "witnesses": .array(cp.witnessNames.map { .string($0) }),
+            ])
+        }
+        let tail: JSONObject = [
+            "treeSize": .number(JSONNumber(Int64(r.records))), "warnings": .array(r.warnings.map(findingValue)),
+        ]
+        // "shipments" sorts after every head key and before every tail key.
+        return (Array(JCS.serialize(.object(head)).dropLast()) + Array(",\"shipments\":[".utf8),
+            Array("],".utf8) + Array(JCS.serialize(.object(tail)).dropFirst()))
     }
 
     static func json(_ r: LedgerCheck, shipments: [ShipmentReport]) -> [String: Any] {
-        var o: [String: Any] = [
-            "integrity": r.report.integrityOK ? "ok" : "failed", "records": r.report.records,
-            "treeSize": r.report.records, "root": r.report.root,
-            "errors": r.report.errors.map(findingJSON), "warnings": r.report.warnings.map(findingJSON),
-            "shipments": shipments.map(shipmentJSON),
-        ]
-        if let origin = r.report.origin { o["origin"] = origin }
-        if let cp = r.report.latestCheckpoint {
-            o["checkpoint"] = ["seq": cp.seq, "size": cp.size, "root": cp.root, "witnesses": cp.witnessNames] as [String: Any]
-        }
-        return o
+        let (head, tail) = jsonEnvelope(r.report)
+        var body = head
+        for (i, s) in shipments.enumerated() { body += (i > 0 ? [0x2C] : []) + JCS.serialize(shipmentValue(s)) }
+        let v = try! JSONParser.parse(body + tail)
+        return anyJSON(v) as! [String: Any]
     }
 
-    static func text(_ r: LedgerCheck, shipments: [ShipmentReport], path: String) -> String {
-        var out = ""
-        let rep = r.report
-        out += "ledger     \(path)\n"
+    static func textHeader(_ rep: VerificationReport, path: String) -> String {
+        var out = "ledger     \(path)\n"
         if let o = rep.origin { out += "origin     \(o)\n" }
         out += "records    \(rep.records)   root \(rep.root)\n"
         if let cp = rep.latestCheckpoint {
@@ -62,27 +88,74 @@ extension LedgerCheck {
             out += "\(path):\(f.line): seq \(f.seq): \(f.severity.rawValue)[\(f.code)]: \(f.message)\n"
             if let h = f.remedy { out += "  hint: \(h)\n" }
         }
-        if !shipments.isEmpty {
-            out += "\nshipments\n"
-            let w = max(8, shipments.map(\.id.count).max() ?? 8)
-            for s in shipments {
-                var line = s.id.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
-                line += s.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                switch s.status {
-                case .pending: line += "missing: " + s.missing.joined(separator: ", ")
-                case .held, .returned: line += "customs: \(s.decision ?? s.status.rawValue)"
-                case .compliant: line += s.steps.map(\.name).joined(separator: " → ")
-                case .violation: line += s.violations.map(\.code).joined(separator: ", ")
-                }
-                out += line + "\n"
-                for v in s.violations {
-                    out += "    [\(v.code)] \(v.message) (seq \(v.seqs.map(String.init).joined(separator: ", ")))\n"
-                }
-            }
-            var counts: [ShipmentStatus: Int] = [:]
-            for s in shipments { counts[s.status, default: 0] += 1 }
-            out += "\n" + ShipmentStatus.allCases.compactMap { st in counts[st].map { "\($0) \(st.rawValue)" } }.joined(separator: ", ") + "\n"
-        }
         return out
     }
+
+    static func textLine(_ s: ShipmentReport, width: Int = 0) -> String {
+        var line = s.id.padding(toLength: max(width, s.id.count), withPad: " ", startingAt: 0) + "  "
+        line += s.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+        switch s.status {
+        case .pending: line += "missing: " + s.missing.joined(separator: ", ")
+        case .held, .returned: line += "customs: \(s.decision ?? s.status.rawValue)"
+        case .compliant: line += s.steps.map(\.name).joined(separator: " → ")
+        case .violation: line += s.violations.map(\.code).joined(separator: ", ")
+        }
+        line += "\n"
+        for v in s.violations {
+            line += "    [\(v.code)] \(v.message) (seq \(v.seqs.map(String.init).joined(separator: ", ")))\n"
+        }
+        return line
+    }
+
+    static func textFooter(_ counts: [ShipmentStatus: Int]) -> String {
+        "\n" + ShipmentStatus.allCases.compactMap { st in counts[st].map { "\($0) \(st.rawValue)" } }.joined(separator: ", ")
+            + "\n"
+    }
+
+    static func text(_ r: LedgerCheck, shipments: [ShipmentReport], path: String) -> String {
+        var out = textHeader(r.report, path: path)
+        guard !shipments.isEmpty else { return out }
+        out += "\nshipments\n"
+        var counts: [ShipmentStatus: Int] = [:]
+        for s in shipments {
+            out += textLine(s)
+            counts[s.status, default: 0] += 1
+        }
+        return out + textFooter(counts)
+    }
+}
+
+/// A JSONValue as Foundation objects (for the commands that print small reports with `printJSON`).
+func anyJSON(_ v: JSONValue) -> Any {
+    switch v {
+    case .null: return NSNull()
+    case .bool(let b): return b
+    case .number(let n): return n.int64Value.map { Int($0) as Any } ?? n.doubleValue
+    case .string(let s): return s
+    case .array(let a): return a.map(anyJSON)
+    case .object(let o):
+        var d: [String: Any] = [:]
+        for m in o.members { d[m.key] = anyJSON(m.value) }
+        return d
+    }
+}
+
+/// Buffered stdout for streamed reports.
+final class StdoutWriter {
+    private var buffer: [UInt8] = []
+
+    func write(_ bytes: [UInt8]) {
+        buffer += bytes
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func write(_ s: String) { write(Array(s.utf8)) }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { _ = FileIO.writeAll(1, $0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
 }

@@ -28,22 +28,46 @@ struct LedgerVerify: AsyncParsableCommand {
             options.strict = strict
             if let since { options.since = try FileIO.readText(since) }
             let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
-            let result = try LedgerCheck.run(path: ledger, options: options, policy: pol, progress: { total in
-                Progress("verifying \(ledger)", total: total, format: format)
-            })
-            var shipments = result.shipments
-            if let shipment {
-                shipments = shipments.filter { $0.id == shipment }
-                if shipments.isEmpty {
-                    throw TrailError.usage("unknown-shipment", "no statement in \(ledger) is about shipment \(shipment)")
-                }
-            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: ledger)[.size] as? Int64) ?? 0
+            let progress = Progress("verifying \(ledger)", total: size ?? 0, format: format)
+            let out = StdoutWriter()
+            var tail: [UInt8] = []
+            var shown = 0
+            var violation = false
+            var counts: [ShipmentStatus: Int] = [:]
+            let report = try LedgerCheck.stream(
+                path: ledger, options: options, policy: pol, onProgress: { progress.update($0) },
+                onIntegrity: { r in
+                    progress.done()
+                    if format == .json {
+                        let (head, t) = LedgerCheck.jsonEnvelope(r)
+                        out.write(head)
+                        tail = t
+                    } else {
+                        out.write(LedgerCheck.textHeader(r, path: ledger))
+                    }
+                },
+                onShipment: { s in
+                    if let shipment, s.id != shipment { return }
+                    if format == .json {
+                        out.write((shown > 0 ? [0x2C] : []) + JCS.serialize(LedgerCheck.shipmentValue(s)))
+                    } else {
+                        out.write((shown == 0 ? "\nshipments\n" : "") + LedgerCheck.textLine(s))
+                    }
+                    shown += 1
+                    counts[s.status, default: 0] += 1
+                    if s.status == .violation { violation = true }
+                })
             if format == .json {
-                printJSON(LedgerCheck.json(result, shipments: shipments))
-            } else {
-                print(LedgerCheck.text(result, shipments: shipments, path: ledger), terminator: "")
+                out.write(tail + [0x0A])
+            } else if shown > 0 {
+                out.write(LedgerCheck.textFooter(counts))
             }
-            exit = result.exitStatus(shipments: shipments)
+            out.flush()
+            if let shipment, shown == 0 {
+                throw TrailError.usage("unknown-shipment", "no statement in \(ledger) is about shipment \(shipment)")
+            }
+            exit = !report.integrityOK ? Exit.integrity : (violation ? Exit.policy : 0)
         }
         if exit != 0 { throw ExitCode(exit) }
     }
