@@ -15,18 +15,8 @@ import TrailTestSupport
         ProcessInfo.processInfo.environment["CHIPTRAIL_STRESS_APPENDS"].flatMap { Int($0) } ?? 100
 
     @Test func eightProcessesAppendingConcurrentlyLoseAndDuplicateNothing() throws {
-        let pki = try PartyPKI()
-        let dir = TempDir()
-        let ledger = dir.file("ledger.jsonl")
-        try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key,
-            operatorCert: pki.operatorParty.cert,
-            chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
-        _ = try Ledger.append(
-            path: ledger, operatorKey: pki.operatorParty.key,
-            items: [.certificate(pki.exporter.cert, chain: [pki.intermediate])], time: Samples.time(1))
-        let key = try dir.write("operator.key", try pki.operatorParty.key.pem(passphrase: nil), mode: 0o600)
-        let root = try dir.write("root.pem", pki.root.pem)
+        let fx = try CLILedgerFixture()
+        let (pki, dir, ledger, key, root) = (fx.pki, fx.dir, fx.ledger, fx.operatorKey, fx.root)
 
         // 8 × appendsPerWorker distinct signed envelopes, made up front.
         let total = Self.workers * Self.appendsPerWorker
