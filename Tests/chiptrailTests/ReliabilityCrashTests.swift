@@ -76,7 +76,7 @@ import TrailTestSupport
             // The next append continues the chain and the ledger verifies.
             let (id, next) = try envelopeFile()
             let a = try chiptrail(["ledger", "append", ledger, "--operator-key", key, next])
-            #expect(a.status == 0, "\(a.stderr)")
+            try #require(a.status == 0, "\(a.stderr)")
             let first = Int(a.stdout.split(separator: " ")[2].split(separator: "…")[0])!
             committed.append((first, id))
             let after = try chiptrail(["ledger", "verify", ledger, "--trust", root])

@@ -9,8 +9,11 @@ import TrailCrypto
 final class DiskHistory: VerifierHistory {
     let table: KeyTable
     private let ledgerFD: Int32
-    /// Lookups ignore entries at or beyond this offset (not part of the ledger the index describes).
+    /// Lookups ignore table entries at or beyond this offset: not part of the ledger the index describes. Such
+    /// entries can be left by an append killed after its ledger write but before the index state was saved;
+    /// while catching up, the records at those offsets are found through `recent` once they are seen again.
     var limit: Int64
+    private var recent: [KeyTable.Kind: [StatementKey: Int64]] = [:]
     private var pendingEntries: [(StatementKey, KeyTable.Kind, Int64)] = []
     private var pendingKeys: [KeyTable.Kind: [StatementKey: Int64]] = [:]
     private var pendingLines: [Int64: [UInt8]] = [:]
@@ -23,6 +26,7 @@ final class DiskHistory: VerifierHistory {
 
     private func find(_ key: StatementKey, _ kind: KeyTable.Kind) -> Int64? {
         if let o = pendingKeys[kind]?[key] { return o }
+        if let o = recent[kind]?[key] { return o }
         return table.lookup(key, kind, below: limit)
     }
 
@@ -53,6 +57,7 @@ final class DiskHistory: VerifierHistory {
             pendingLines[offset] = pending
         } else {
             try table.insert(key, kind, offset: offset)
+            if offset >= limit { recent[kind, default: [:]][key] = offset }
         }
     }
 
@@ -62,6 +67,7 @@ final class DiskHistory: VerifierHistory {
         pendingEntries = []
         pendingKeys = [:]
         pendingLines = [:]
+        recent = [:]
         limit = newLimit
     }
 }

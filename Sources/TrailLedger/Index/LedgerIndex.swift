@@ -135,7 +135,9 @@ public final class LedgerIndex {
             try MerkleAccumulator(source: hashes, size: st.records).peaks == st.tree.peaks
         else { return nil }
         table.setUsed(st.keysUsed)
-        let history = DiskHistory(table: table, ledgerFD: fd, limit: size)
+        // Entries at or beyond the bytes the state covers may come from an append that was killed after its
+        // ledger write but before the state was saved: they count only once catching up reaches them.
+        let history = DiskHistory(table: table, ledgerFD: fd, limit: st.bytes)
         let verifier = LedgerVerifier(path: ledger, options: options, history: history, state: st)
         return LedgerIndex(
             ledgerPath: ledger, ledgerFD: fd, records: records, hashes: hashes, history: history, verifier: verifier,
@@ -151,7 +153,7 @@ public final class LedgerIndex {
         // About two entries per statement (envelope and line keys), at most half full; statement lines are about
         // 1 KB (the table doubles when that guess is low).
         let table = try KeyTable.create(path: paths[3], minimumSlots: Int(size / 1024) * 4)
-        let history = DiskHistory(table: table, ledgerFD: fd, limit: size)
+        let history = DiskHistory(table: table, ledgerFD: fd, limit: .max)  // a new table holds no stale entries
         let verifier = LedgerVerifier(path: ledger, options: options, history: history)
         return LedgerIndex(
             ledgerPath: ledger, ledgerFD: fd, records: records, hashes: hashes, history: history, verifier: verifier,
