@@ -16,9 +16,7 @@ struct ShipmentLedger {
         pki = try PartyPKI()
         path = dir.file("ledger.jsonl")
         let p = pki
-        try Ledger.initialize(
-            path: path, origin: Samples.origin, operatorKey: p.operatorParty.key, operatorCert: p.operatorParty.cert,
-            chain: [p.intermediate], trust: [p.root], time: Samples.time(0))
+        try p.initializeLedger(at: path)
         try append([p.regulator, p.exporter, p.lab, p.customs, p.auditor].map { .certificate($0.cert, chain: [p.intermediate]) })
         let second = Samples.manifest(id: "SHP-0002")
         try append([

@@ -15,10 +15,7 @@ final class ComplianceFixture {
     init(pki: PartyPKI? = nil) throws {
         self.pki = try pki ?? PartyPKI()
         path = dir.file("ledger.jsonl")
-        try Ledger.initialize(
-            path: path, origin: Samples.origin, operatorKey: self.pki.operatorParty.key,
-            operatorCert: self.pki.operatorParty.cert, chain: [self.pki.intermediate], trust: [self.pki.root],
-            time: Samples.time(0))
+        try self.pki.initializeLedger(at: path)
         let p = self.pki
         try append(items: [p.regulator, p.exporter, p.lab, p.customs, p.auditor].map { .certificate($0.cert, chain: [p.intermediate]) })
     }

@@ -14,10 +14,7 @@ final class LedgerFixture {
     init(pki: PartyPKI? = nil) throws {
         self.pki = try pki ?? PartyPKI()
         path = dir.file("ledger.jsonl")
-        try Ledger.initialize(
-            path: path, origin: Samples.origin, operatorKey: self.pki.operatorParty.key,
-            operatorCert: self.pki.operatorParty.cert, chain: [self.pki.intermediate], trust: [self.pki.root],
-            time: Samples.time(0))
+        try self.pki.initializeLedger(at: path)
     }
 
     /// Registers every party's certificate.

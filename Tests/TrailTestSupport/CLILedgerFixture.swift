@@ -16,9 +16,7 @@ public struct CLILedgerFixture {
         pki = try PartyPKI()
         dir = TempDir()
         ledger = dir.file("ledger.jsonl")
-        try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key, operatorCert: pki.operatorParty.cert,
-            chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
+        try pki.initializeLedger(at: ledger)
         _ = try Ledger.append(
             path: ledger, operatorKey: pki.operatorParty.key,
             items: [.certificate(pki.exporter.cert, chain: [pki.intermediate])], time: Samples.time(1))

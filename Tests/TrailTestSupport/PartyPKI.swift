@@ -1,5 +1,6 @@
 import Foundation
 import TrailCrypto
+import TrailLedger
 
 /// A key and the certificate that certifies it.
 public struct TestParty: Sendable {
@@ -75,5 +76,14 @@ public final class PartyPKI: Sendable {
             issuer: root, issuerKey: rootKey,
             revoked: certs.map { CRL.Entry(serialHex: $0.serialHex, revocationDate: PartyPKI.notBefore, reason: nil) },
             crlNumber: number, thisUpdate: PartyPKI.notBefore, nextUpdate: PartyPKI.notAfter)
+    }
+}
+
+extension PartyPKI {
+    /// Creates a ledger at `path` (origin `Samples.origin`) with this PKI's operator, intermediate and root.
+    public func initializeLedger(at path: String, time: LedgerTime = Samples.time(0)) throws {
+        try Ledger.initialize(
+            path: path, origin: Samples.origin, operatorKey: operatorParty.key, operatorCert: operatorParty.cert,
+            chain: [intermediate], trust: [root], time: time)
     }
 }

@@ -89,10 +89,7 @@ import TrailTestSupport
         let pki = try PartyPKI()
         let dir = TempDir()
         let ledger = dir.file("ledger.jsonl")
-        try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key,
-            operatorCert: pki.operatorParty.cert,
-            chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
+        try pki.initializeLedger(at: ledger)
         let root = try dir.write("root.pem", pki.root.pem)
         let committed = try dir.read("ledger.jsonl")
         // A torn tail of every length up to a few bytes past a page: verify names it, append refuses, repair cuts it.
@@ -125,10 +122,7 @@ import TrailTestSupport
         let pki = try PartyPKI()
         let dir = TempDir()
         let ledger = dir.file("ledger.jsonl")
-        try Ledger.initialize(
-            path: ledger, origin: Samples.origin, operatorKey: pki.operatorParty.key,
-            operatorCert: pki.operatorParty.cert,
-            chain: [pki.intermediate], trust: [pki.root], time: Samples.time(0))
+        try pki.initializeLedger(at: ledger)
         let committed = try dir.read("ledger.jsonl")
         let side = ledger + ".torn-\(committed.count)"
         for (i, tail) in ["{\"v\":1,\"se", "{\"v\":1,\"seq\":2,\"ty", "{"].enumerated() {
