@@ -29,10 +29,13 @@ final class LedgerFixture {
         return try Ledger.append(path: path, operatorKey: pki.operatorParty.key, items: items, time: Samples.time(minute))
     }
 
-    func verify(trust: [Certificate]? = nil, since: String? = nil, strict: Bool = false) throws -> VerificationReport {
+    func verify(trust: [Certificate]? = nil, since: String? = nil, strict: Bool = false, batchSize: Int = 1024) throws
+        -> VerificationReport
+    {
         var o = VerifyOptions(trust: trust ?? [pki.root])
         o.since = since
         o.strict = strict
+        o.batchSize = batchSize
         return try LedgerVerifier(path: path, options: o).run()
     }
 

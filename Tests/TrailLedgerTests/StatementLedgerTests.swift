@@ -34,6 +34,10 @@ import TrailTestSupport
         try forge.write(to: g.path)
         let c = codes(try g.verify())
         #expect(c.contains("\(code)@\(seq)"), "\(c)")
+        // One record per batch: signatures by keys registered in earlier batches are checked in the parallel
+        // phase, the others after the sequential one; both must find the same.
+        #expect(codes(try g.verify(batchSize: 1)) == c)
+        #expect(codes(try g.verify(batchSize: 2)) == c)
     }
 
     @Test func aValidTrailAppendsAndVerifies() throws {

@@ -14,6 +14,9 @@ public final class LedgerVerifier {
     public var onStatement: ((VerifiedStatement) -> Void)?
     /// Called with the byte offset reached, after each batch.
     public var onProgress: ((Int64) -> Void)?
+    /// Called for every decoded statement in the parallel phase; its result reaches `onStatement` as `prepared`
+    /// (work a consumer would otherwise do in the sequential phase, e.g. the compliance layer's facts).
+    public var prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?
 
     // Sequential state.
     private var report = VerificationReport()
@@ -166,6 +169,11 @@ public final class LedgerVerifier {
         var envelopeKey: StatementKey?
         /// A candidate line not (yet) in the file.
         var pending = false
+        /// What `prepare` made of the statement.
+        var prepared: (any Sendable)?
+        /// Signature results computed in the parallel phase with the key the signature's keyid names (a keyid is
+        /// the certificate's SHA-256, so the key is fixed); nil where the keyid was not yet registered.
+        var early: [Bool?] = []
         // Filled sequentially:
         var findings: [Finding] = []
         var jobs: [Job] = []
@@ -177,13 +185,19 @@ public final class LedgerVerifier {
         var signature: [UInt8]
         var keyid: String
         var number: Int
+        /// The result from the parallel phase, when the key was known then.
+        var early: Bool?
     }
 
     private func process(_ batch: inout [Slot]) throws {
         guard !batch.isEmpty else { return }
         let strict = options.strict
         let maxLine = options.maxLineLength
-        // Phase 1 (parallel): hash, parse, decode statements.
+        let prepare = self.prepare
+        // Keys registered before this batch, for signature checks in the parallel phase. Whether a signer may
+        // sign at the record's time is still decided sequentially; only the arithmetic moves.
+        let known = trust?.certificates ?? [:]
+        // Phase 1 (parallel): hash, parse, decode statements, check signatures by known keys.
         let prepared: [Slot] = parallelMap(batch.count, parallel: options.parallel) { i in
             var s = batch[i]
             s.leaf = Merkle.leafHash(s.line)
@@ -194,6 +208,10 @@ public final class LedgerVerifier {
                 if case .statement(let env) = r.body {
                     s.envelopeKey = StatementKey(env.duplicateKey)
                     do { s.checked = try CheckedStatement(envelope: env) } catch let e as TrailError { s.checkError = e } catch {}
+                    if let prepare, let c = s.checked { s.prepared = prepare(c) }
+                    s.early = env.signatures.map { sig in
+                        known[sig.keyid.lowercased()].map { $0.publicKey.verify(signature: sig.sig, for: env.pae) }
+                    }
                 }
                 if strict { s.canonical = JCS.isCanonical(s.line) }
             } catch let e as TrailError {
@@ -206,15 +224,17 @@ public final class LedgerVerifier {
         batch = prepared
         // Phase 2 (sequential): chain, tree, trust state; collect signature jobs.
         for i in batch.indices { try sequential(&batch[i]) }
-        // Phase 3 (parallel): signatures.
+        // Phase 3 (parallel): signatures by keys registered within this batch.
         var flat: [(slot: Int, job: Int)] = []
         for (i, s) in batch.enumerated() { for j in s.jobs.indices { flat.append((i, j)) } }
         let snapshot = batch
         let results: [Bool] = parallelMap(flat.count, parallel: options.parallel) { k in
             let (i, j) = flat[k]
             let s = snapshot[i]
+            let job = s.jobs[j]
+            if let early = job.early { return early }
             guard case .statement(let env)? = s.record?.body else { return false }
-            return s.jobs[j].key.verify(signature: s.jobs[j].signature, for: env.pae)
+            return job.key.verify(signature: job.signature, for: env.pae)
         }
         for (k, ok) in results.enumerated() where !ok {
             let (i, j) = flat[k]
@@ -388,7 +408,8 @@ public final class LedgerVerifier {
                             seq: s.index, code: "role-not-permitted",
                             message: "\(s.checked!.statement.predicateType) needs the \(required.rawValue) role; signer \(reg.certificate.subject.string) has \(reg.roles.map(\.rawValue).joined(separator: ", "))"))
                 }
-                s.jobs.append(Job(key: reg.publicKey, signature: sig.sig, keyid: sig.keyid, number: n + 1))
+                let early = n < s.early.count ? s.early[n] : nil
+                s.jobs.append(Job(key: reg.publicKey, signature: sig.sig, keyid: sig.keyid, number: n + 1, early: early))
             } catch let e as TrailError {
                 var e = e
                 e.message = "signature \(n + 1): " + e.message
@@ -511,7 +532,7 @@ public final class LedgerVerifier {
         onStatement?(
             VerifiedStatement(
                 seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: s.signers,
-                intact: intact, findingCodes: s.findings.map(\.code)))
+                intact: intact, findingCodes: s.findings.map(\.code), prepared: s.prepared))
     }
 
     /// What a retraction needs to know about its target, recomputed from the target's line: an intact statement's

@@ -37,6 +37,8 @@ public struct VerifiedStatement: Sendable {
     public var intact: Bool
     /// The codes of the integrity findings on this record.
     public var findingCodes: [String]
+    /// What `LedgerVerifier.prepare` returned for the statement, computed in the parallel phase.
+    public var prepared: (any Sendable)? = nil
 }
 
 /// A checkpoint the ledger holds.
