@@ -21,7 +21,7 @@ public struct BundleCheck: Sendable {
         }
         let evaluator = ComplianceEvaluator(policy: policy)
         for s in v.statements { evaluator.consume(s) }
-        let shipment = evaluator.evaluate().first { $0.id == bundle.shipmentID }
+        let shipment = (try? evaluator.evaluate())?.first { $0.id == bundle.shipmentID }
         return BundleCheck(verification: v, shipment: shipment, policy: policy)
     }
 

@@ -19,17 +19,30 @@ extension ComplianceEvaluator {
     }
 
     /// One report per shipment, sorted by shipment id.
-    public func evaluate() -> [ShipmentReport] {
+    public func evaluate() throws -> [ShipmentReport] {
         var out: [ShipmentReport] = []
-        evaluate { out.append($0) }
+        try evaluate { out.append($0) }
         return out
     }
 
     /// One report per shipment, sorted by shipment id, each built (with its timeline) only when handed over.
-    public func evaluate(each body: (ShipmentReport) throws -> Void) rethrows {
-        var analyses = shipments.keys.sorted().map { analyze(id: $0, shipments[$0]!) }
-        applyQuantityRules(&analyses)
-        for a in analyses { try body(finish(a)) }
+    ///
+    /// Two passes over the shipments, each reading one shipment at a time from the store: the first collects what
+    /// the ledger-wide quantity rules need (a few words per shipment), the second evaluates each shipment again,
+    /// adds the quantity violations and hands the report over. Memory stays flat in the number of statements.
+    public func evaluate(each body: (ShipmentReport) throws -> Void) throws {
+        let ids = heads.keys.sorted()
+        var quantities = QuantityInputs()
+        for (i, id) in ids.enumerated() {
+            quantities.add(analyze(id: id, try shipment(id)), index: i)
+        }
+        var extra = applyQuantityRules(quantities)
+        for (i, id) in ids.enumerated() {
+            let st = try shipment(id)
+            var a = analyze(id: id, st)
+            if let v = extra.removeValue(forKey: i) { a.report.violations += v }
+            try body(finish(a, st))
+        }
     }
 
     // MARK: - Effective statements
@@ -132,7 +145,7 @@ extension ComplianceEvaluator {
                     "license \(lic.fact.number) does not cover the manifest: " + diffs.joined(separator: ", "),
                     [lic.seq, m.seq])
             }
-            if let at = LedgerTime(times[Int(st.entries.first(where: { $0.seq == m.seq })!.time)]) {
+            if let at = LedgerTime(st.entries.first(where: { $0.seq == m.seq })!.time) {
                 let from = LedgerTime(lic.fact.validFrom)
                 let until = LedgerTime(lic.fact.validUntil)
                 if from.map({ at < $0 }) ?? true || until.map({ at > $0 }) ?? true {
@@ -264,20 +277,37 @@ extension ComplianceEvaluator {
 
     // MARK: - Across shipments
 
-    /// Per license, cumulative quantity ≤ maxQuantity; per exporter, quantity to the capped destinations ≤ the
-    /// policy's share of the latest US-end-use figure it attested. Shipments count in the ledger order of their
-    /// supply-sufficiency statement; each shipment that ends above a limit is in violation.
-    private func applyQuantityRules(_ analyses: inout [Analysis]) {
+    /// What the quantity rules need from each shipment, in the ledger order of the statements involved.
+    struct QuantityInputs {
         enum Event {
             case usFigure(exporter: String, units: Int)
-            case shipment(Int)
+            /// The shipment at this index of the sorted ids; its manifest's license, exporter, quantity, whether
+            /// the destination is capped, and the US figure it attested.
+            case shipment(index: Int, license: String, exporter: String, quantity: Int, destination: String, usUnits: Int)
         }
         var events: [(seq: Int, order: Int, event: Event)] = []
-        for (i, a) in analyses.enumerated() {
+
+        mutating func add(_ a: Analysis, index: Int) {
             for f in a.usFigures { events.append((f.seq, 0, .usFigure(exporter: f.exporter, units: f.units))) }
-            if let seq = a.supplySeq { events.append((seq, 1, .shipment(i))) }
+            if let seq = a.supplySeq, let m = a.supply {
+                events.append(
+                    (
+                        seq, 1,
+                        .shipment(
+                            index: index, license: m.license, exporter: m.exporter, quantity: m.quantity,
+                            destination: m.destination, usUnits: m.usUnitsShipped)
+                    ))
+            }
         }
-        events.sort { ($0.seq, $0.order) < ($1.seq, $1.order) }
+    }
+
+    /// Per license, cumulative quantity ≤ maxQuantity; per exporter, quantity to the capped destinations ≤ the
+    /// policy's share of the latest US-end-use figure it attested. Shipments count in the ledger order of their
+    /// supply-sufficiency statement; each shipment that ends above a limit is in violation. Returns the
+    /// violations by shipment index.
+    func applyQuantityRules(_ inputs: QuantityInputs) -> [Int: [Violation]] {
+        var out: [Int: [Violation]] = [:]
+        let events = inputs.events.sorted { ($0.seq, $0.order) < ($1.seq, $1.order) }
         var maxByLicense: [String: (seq: Int, max: Int)] = [:]
         var looked: Set<String> = []
         var shippedByLicense: [String: Int] = [:]
@@ -287,40 +317,41 @@ extension ComplianceEvaluator {
         for ev in events {
             switch ev.event {
             case .usFigure(let exporter, let units): usUnits[exporter] = units
-            case .shipment(let i):
-                guard let m = analyses[i].supply, let seq = analyses[i].supplySeq else { continue }
-                let total = shippedByLicense[m.license, default: 0] + m.quantity
-                shippedByLicense[m.license] = total
-                if looked.insert(m.license).inserted, let lic = effectiveLicenses(m.license).last {
-                    maxByLicense[m.license] = (lic.seq, lic.fact.maxQuantity)
+            case .shipment(let i, let license, let exporter, let quantity, let destination, let usUnitsShipped):
+                let seq = ev.seq
+                let total = shippedByLicense[license, default: 0] + quantity
+                shippedByLicense[license] = total
+                if looked.insert(license).inserted, let lic = effectiveLicenses(license).last {
+                    maxByLicense[license] = (lic.seq, lic.fact.maxQuantity)
                 }
-                if let lic = maxByLicense[m.license], total > lic.max {
-                    analyses[i].report.violations.append(
+                if let lic = maxByLicense[license], total > lic.max {
+                    out[i, default: []].append(
                         Violation(
                             code: ViolationCode.licenseQuantityExceeded,
-                            message: "this shipment of \(m.quantity) brings license \(m.license) to \(total) units, over its maximum of \(lic.max)",
+                            message: "this shipment of \(quantity) brings license \(license) to \(total) units, over its maximum of \(lic.max)",
                             seqs: [seq, lic.seq]))
                 }
-                guard capSet.contains(m.destination) else { continue }
-                let sum = capped[m.exporter, default: 0] + m.quantity
-                capped[m.exporter] = sum
-                let us = usUnits[m.exporter] ?? m.usUnitsShipped
+                guard capSet.contains(destination) else { continue }
+                let sum = capped[exporter, default: 0] + quantity
+                capped[exporter] = sum
+                let us = usUnits[exporter] ?? usUnitsShipped
                 let cap = policy.capShareOfUSShipments * Double(us)
                 if Double(sum) > cap {
                     let dests = policy.capDestinations.joined(separator: "/")
-                    analyses[i].report.violations.append(
+                    out[i, default: []].append(
                         Violation(
                             code: ViolationCode.destinationCapExceeded,
-                            message: "\(m.exporter)'s shipments to \(dests) reach \(sum) units, over \(number(policy.capShareOfUSShipments * 100)) % of the \(us) units it attested shipping to US end users",
+                            message: "\(exporter)'s shipments to \(dests) reach \(sum) units, over \(number(policy.capShareOfUSShipments * 100)) % of the \(us) units it attested shipping to US end users",
                             seqs: [seq]))
                 }
             }
         }
+        return out
     }
 
     // MARK: - Status and timeline
 
-    private func finish(_ a: Analysis) -> ShipmentReport {
+    private func finish(_ a: Analysis, _ st: ShipmentState) -> ShipmentReport {
         var r = a.report
         if !r.violations.isEmpty {
             r.status = .violation
@@ -333,12 +364,11 @@ extension ComplianceEvaluator {
         } else {
             r.status = .compliant
         }
-        r.timeline = timeline(a)
+        r.timeline = timeline(a, st)
         return r
     }
 
-    private func timeline(_ a: Analysis) -> [TimelineEntry] {
-        guard let st = shipments[a.report.id] else { return [] }
+    private func timeline(_ a: Analysis, _ st: ShipmentState) -> [TimelineEntry] {
         var entries = st.entries
         if let lic = a.supply?.license { entries += licenses[lic] ?? [] }
         entries.sort { $0.seq < $1.seq }
@@ -355,7 +385,7 @@ extension ComplianceEvaluator {
                 summary += " (integrity: \((brokenCodes[e.seq] ?? []).joined(separator: ", ")); not evaluated)"
             }
             return TimelineEntry(
-                seq: e.seq, time: times[Int(e.time)], kind: e.fact.kind, parties: signers.parties, roles: signers.roles,
+                seq: e.seq, time: e.time, kind: e.fact.kind, parties: signers.parties, roles: signers.roles,
                 summary: summary, retracted: e.retractedBy != nil, intact: e.intact)
         }
     }

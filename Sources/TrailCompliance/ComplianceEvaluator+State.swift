@@ -2,8 +2,8 @@ import TrailCrypto
 import TrailLedger
 
 // The evaluator's compact per-statement state. A national ledger holds ~1M statements, so nothing here keeps a
-// statement, an envelope or a manifest: only the fields the §5 rules and the timeline need, with strings that
-// repeat (times, signer sets, manifest digests) interned.
+// statement, an envelope or a manifest: only the fields the §5 rules and the timeline need. Shipment entries wait
+// in an `EntryStore` (a temporary file) until evaluation; signer sets are interned.
 
 extension ComplianceEvaluator {
     /// The first 16 bytes of a SHA-256, as two words (line hashes and claim identities).
@@ -21,6 +21,11 @@ extension ComplianceEvaluator {
         }
 
         init(hex: String) { self.init(Hex.decode(hex) ?? []) }
+
+        init(a: UInt64, b: UInt64) {
+            self.a = a
+            self.b = b
+        }
     }
 
     /// A customs decision (DESIGN.md §3.1).
@@ -99,8 +104,8 @@ extension ComplianceEvaluator {
     /// One statement about a shipment (or a license), as the evaluator keeps it.
     struct Entry {
         var seq: Int
-        /// Index into `times`.
-        var time: Int32
+        /// The record's ledger time (RFC 3339).
+        var time: String
         /// Index into `signerSets`.
         var signers: Int32
         /// Index into the owning shipment's `digests` (-1 for license statements).
@@ -114,7 +119,7 @@ extension ComplianceEvaluator {
         var fact: Fact
     }
 
-    /// Everything known about one shipment.
+    /// Everything known about one shipment (read back from the `EntryStore` when it is evaluated).
     struct ShipmentState {
         var digests: [String] = []
         var entries: [Entry] = []

@@ -7,32 +7,46 @@ import TrailLedger
 /// few dozen bytes plus what the rules need (8 bytes per manifest serial), never the statement itself.
 public final class ComplianceEvaluator {
     public let policy: Policy
-    var shipments: [String: ShipmentState] = [:]
-    /// Export license statements (and their retractions) by license number.
+    /// Shipment id → offset of its latest entry in `store`.
+    var heads: [String: Int64] = [:]
+    let store = EntryStore()
+    /// The first failure to write `store` (reported by `evaluate`).
+    private var storeError: Error?
+    /// Export license statements (and their retractions) by license number: few, kept in memory.
     var licenses: [String: [Entry]] = [:]
-    var times: [String] = []
     var signerSets: [SignerSet] = []
     private var signerSetIndex: [String: Int32] = [:]
     /// Integrity finding codes of the statements that failed integrity (rare), by seq.
     var brokenCodes: [Int: [String]] = [:]
-    /// Names that repeat across shipments (exporters, licenses, consignees, products, countries), stored once.
-    private var names: Set<String> = []
 
     public init(policy: Policy = .h200) { self.policy = policy }
+
+    /// What the evaluator takes from a statement, computed where it is cheap to do so: in the verifier's
+    /// parallel phase (`LedgerVerifier.prepare`).
+    struct Prepared: Sendable {
+        var fact: Fact
+        var claim: Key128
+        var digest: String
+    }
+
+    /// The evaluator's part of decoding a statement; nil for statements about neither a shipment nor a license.
+    @Sendable public static func prepare(_ checked: CheckedStatement) -> (any Sendable)? {
+        let name = checked.subjectName
+        guard name.hasPrefix("license:") || name.hasPrefix("shipment:"), let fact = fact(checked) else { return nil }
+        return Prepared(fact: fact, claim: claim(checked), digest: checked.subjectDigest ?? "")
+    }
 
     /// Takes the next statement record in ledger order. Statements whose structure could not be decoded name no
     /// subject and are left to the integrity report.
     public func consume(_ s: VerifiedStatement) {
         guard let checked = s.checked else { return }
+        guard let p = (s.prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return }
         let name = checked.subjectName
-        let isLicense = name.hasPrefix("license:")
-        guard isLicense || name.hasPrefix("shipment:") else { return }
-        guard let fact = fact(checked) else { return }
         if !s.intact { brokenCodes[s.seq] = s.findingCodes }
-        var entry = Entry(
-            seq: s.seq, time: internTime(s.time.text), signers: internSigners(s.signers), digest: -1,
-            line: Key128(hex: s.lineHash), claim: Self.claim(checked), intact: s.intact, retractedBy: nil, fact: fact)
-        if isLicense {
+        let entry = Entry(
+            seq: s.seq, time: s.time.text, signers: internSigners(s.signers), digest: -1, line: Key128(hex: s.lineHash),
+            claim: p.claim, intact: s.intact, retractedBy: nil, fact: p.fact)
+        if name.hasPrefix("license:") {
             let number = String(name.dropFirst("license:".count))
             var list = licenses[number] ?? []
             Self.applyRetraction(entry, to: &list)
@@ -40,12 +54,27 @@ public final class ComplianceEvaluator {
             licenses[number] = list
         } else {
             let id = String(name.dropFirst("shipment:".count))
-            var st = shipments.removeValue(forKey: id) ?? ShipmentState()
-            entry.digest = st.internDigest(checked.subjectDigest ?? "")
+            guard storeError == nil else { return }
+            do {
+                heads[id] = try store.append(Self.encode(entry, digest: p.digest), prev: heads[id] ?? -1)
+            } catch {
+                storeError = error
+            }
+        }
+    }
+
+    /// A shipment's entries, replayed in ledger order from the store (retractions applied as they came).
+    func shipment(_ id: String) throws -> ShipmentState {
+        if let storeError { throw storeError }
+        var st = ShipmentState()
+        guard let last = heads[id] else { return st }
+        for bytes in try store.chain(endingAt: last) {
+            var (entry, digest) = try Self.decode(bytes)
+            entry.digest = st.internDigest(digest)
             Self.applyRetraction(entry, to: &st.entries)
             st.entries.append(entry)
-            shipments[id] = st
         }
+        return st
     }
 
     /// An intact retraction removes its target (named by line hash) from evaluation.
@@ -54,11 +83,6 @@ public final class ComplianceEvaluator {
         if let i = list.lastIndex(where: { $0.line == target }), list[i].retractedBy == nil {
             list[i].retractedBy = e.seq
         }
-    }
-
-    private func internTime(_ t: String) -> Int32 {
-        if times.last != t { times.append(t) }
-        return Int32(times.count - 1)
     }
 
     private func internSigners(_ signers: [SignerInfo]) -> Int32 {
@@ -80,7 +104,7 @@ public final class ComplianceEvaluator {
     }
 
     /// The claim's identity: the same predicate about the same subject, however often it is signed.
-    private static func claim(_ c: CheckedStatement) -> Key128 {
+    static func claim(_ c: CheckedStatement) -> Key128 {
         var bytes = Array(c.statement.predicateType.utf8) + [0]
         bytes += Array(c.subjectName.utf8) + [0]
         bytes += Array((c.subjectDigest ?? "").utf8) + [0]
@@ -88,26 +112,20 @@ public final class ComplianceEvaluator {
         return Key128(Digest.sha256(bytes))
     }
 
-    private func intern(_ s: String) -> String {
-        if let i = names.firstIndex(of: s) { return names[i] }
-        names.insert(s)
-        return s
-    }
-
-    private func fact(_ c: CheckedStatement) -> Fact? {
+    static func fact(_ c: CheckedStatement) -> Fact? {
         switch c.predicate {
         case .exportLicense(let p):
             return .license(
                 LicenseFact(
-                    number: intern(p.license), exporter: intern(p.exporter), consignee: intern(p.consignee),
-                    destination: intern(p.destination), product: intern(p.product), maxQuantity: p.maxQuantity, validFrom: p.validFrom, validUntil: p.validUntil))
+                    number: p.license, exporter: p.exporter, consignee: p.consignee,
+                    destination: p.destination, product: p.product, maxQuantity: p.maxQuantity, validFrom: p.validFrom, validUntil: p.validUntil))
         case .supplySufficiency(let p, let m, _):
             return .supply(
                 SupplyFact(
-                    exporter: intern(m.exporter), license: intern(m.license), consignee: intern(m.consignee),
-                    product: intern(m.product), destination: intern(m.destination), quantity: m.quantity,
-                    serialKeys: Self.serialKeys(m.serials), declared: m.declared, claimedLicense: intern(p.license),
-                    claimedQuantity: p.quantity, claimedDestination: intern(p.destination),
+                    exporter: m.exporter, license: m.license, consignee: m.consignee,
+                    product: m.product, destination: m.destination, quantity: m.quantity,
+                    serialKeys: Self.serialKeys(m.serials), declared: m.declared, claimedLicense: p.license,
+                    claimedQuantity: p.quantity, claimedDestination: p.destination,
                     usUnitsShipped: p.usUnitsShipped))
         case .labTest(let p):
             return .lab(

@@ -27,6 +27,7 @@ public struct LedgerCheck: Sendable {
     ) throws -> VerificationReport {
         let verifier = LedgerVerifier(path: path, options: options)
         let evaluator = ComplianceEvaluator(policy: policy)
+        verifier.prepare = ComplianceEvaluator.prepare
         verifier.onStatement = { evaluator.consume($0) }
         verifier.onProgress = onProgress
         var report = try verifier.run()
