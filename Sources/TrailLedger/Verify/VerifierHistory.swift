@@ -39,13 +39,25 @@ protocol VerifierHistory: AnyObject {
     func addCheckpoint(seq: Int, offset: Int64, pending: [UInt8]?) throws
 }
 
-/// The in-memory history of one verification pass: 16-byte keys and 8-byte offsets per statement (about 60 bytes
-/// each in Swift's hash tables), lines read back from the ledger file when a retraction or cosignature needs them.
+/// The in-memory history of one verification pass: per intact statement its two 16-byte keys and its offset (40
+/// bytes, in fixed chunks that never move), found through two open-addressing tables of 4-byte indices kept at most
+/// half full — about 56 bytes per statement, with no rehash of the records themselves as the ledger grows. Lines are
+/// read back from the ledger file when a retraction or cosignature needs them.
 final class MemoryHistory: VerifierHistory {
+    private struct Item {
+        var envelope: StatementKey
+        var line: StatementKey
+        var offset: Int64
+    }
+
+    private static let chunkSize = 1 << 16
     private let path: String
     private var fd: Int32 = -1
-    private var envelopes = Set<StatementKey>()
-    private var statements: [StatementKey: Int64] = [:]
+    private var chunks: [[Item]] = []
+    private var count = 0
+    /// Item index + 1 (0 = empty), by envelope key and by line key.
+    private var byEnvelope = [Int32](repeating: 0, count: 1024)
+    private var byLine = [Int32](repeating: 0, count: 1024)
     private var checkpoints: [Int: Int64] = [:]
     private var pendingLines: [Int64: [UInt8]] = [:]
 
@@ -53,11 +65,43 @@ final class MemoryHistory: VerifierHistory {
 
     deinit { if fd >= 0 { close(fd) } }
 
-    func containsEnvelope(_ key: StatementKey) -> Bool { envelopes.contains(key) }
+    private func item(_ i: Int) -> Item { chunks[i / Self.chunkSize][i % Self.chunkSize] }
+
+    /// The index of the item whose key (`keyOf`) is `key`, probing `table` linearly from the key's low bits.
+    private func find(_ key: StatementKey, in table: [Int32], _ keyOf: (Item) -> StatementKey) -> Int? {
+        let mask = table.count - 1
+        var slot = Int(truncatingIfNeeded: key.a) & mask
+        while true {
+            let v = table[slot]
+            if v == 0 { return nil }
+            if keyOf(item(Int(v) - 1)) == key { return Int(v) - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func insert(_ index: Int, _ key: StatementKey, into table: inout [Int32]) {
+        let mask = table.count - 1
+        var slot = Int(truncatingIfNeeded: key.a) & mask
+        while table[slot] != 0 { slot = (slot + 1) & mask }
+        table[slot] = Int32(index + 1)
+    }
+
+    private func grow() {
+        let size = byEnvelope.count * 2
+        byEnvelope = [Int32](repeating: 0, count: size)
+        byLine = [Int32](repeating: 0, count: size)
+        for i in 0..<count {
+            let it = item(i)
+            Self.insert(i, it.envelope, into: &byEnvelope)
+            Self.insert(i, it.line, into: &byLine)
+        }
+    }
+
+    func containsEnvelope(_ key: StatementKey) -> Bool { find(key, in: byEnvelope, \.envelope) != nil }
 
     func statementLine(_ key: StatementKey) throws -> [UInt8]? {
-        guard let offset = statements[key] else { return nil }
-        return try line(at: offset)
+        guard let i = find(key, in: byLine, \.line) else { return nil }
+        return try line(at: item(i).offset)
     }
 
     func checkpointLine(seq: Int) throws -> [UInt8]? {
@@ -66,8 +110,15 @@ final class MemoryHistory: VerifierHistory {
     }
 
     func addStatement(envelope: StatementKey, line: StatementKey, offset: Int64, pending: [UInt8]?) {
-        envelopes.insert(envelope)
-        statements[line] = offset
+        if (count + 1) * 2 > byEnvelope.count { grow() }
+        if count % Self.chunkSize == 0 {
+            chunks.append([])
+            chunks[chunks.count - 1].reserveCapacity(Self.chunkSize)
+        }
+        chunks[chunks.count - 1].append(Item(envelope: envelope, line: line, offset: offset))
+        Self.insert(count, envelope, into: &byEnvelope)
+        Self.insert(count, line, into: &byLine)
+        count += 1
         if let pending { pendingLines[offset] = pending }
     }
 
