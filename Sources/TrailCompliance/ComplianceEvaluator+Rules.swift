@@ -33,10 +33,12 @@ extension ComplianceEvaluator {
     public func evaluate(each body: (ShipmentReport) throws -> Void) throws {
         let ids = heads.keys.sorted()
         var quantities = QuantityInputs()
+        let capped = Set(policy.capDestinations)
         for (i, id) in ids.enumerated() {
-            quantities.add(analyze(id: id, try shipment(id)), index: i)
+            quantities.add(analyze(id: id, try shipment(id)), index: i, capped: capped)
         }
-        var extra = applyQuantityRules(quantities)
+        var extra = applyQuantityRules(&quantities)
+        quantities = QuantityInputs()
         for (i, id) in ids.enumerated() {
             let st = try shipment(id)
             var a = analyze(id: id, st)
@@ -277,26 +279,45 @@ extension ComplianceEvaluator {
 
     // MARK: - Across shipments
 
-    /// What the quantity rules need from each shipment, in the ledger order of the statements involved.
+    /// What the quantity rules need from each shipment: two 40-byte events per shipment, names as numbers.
     struct QuantityInputs {
-        enum Event {
-            case usFigure(exporter: String, units: Int)
-            /// The shipment at this index of the sorted ids; its manifest's license, exporter, quantity, whether
-            /// the destination is capped, and the US figure it attested.
-            case shipment(index: Int, license: String, exporter: String, quantity: Int, destination: String, usUnits: Int)
+        struct Event {
+            var seq: Int
+            /// A US-end-use figure (sorted before a shipment at the same seq) or a shipment.
+            var isShipment: Bool
+            var capped: Bool
+            /// The shipment's index among the sorted ids.
+            var index: Int32
+            var license: Int32
+            var exporter: Int32
+            var quantity: Int
+            /// The attested US units (a figure's, or the one the shipment's own statement gives).
+            var usUnits: Int
         }
-        var events: [(seq: Int, order: Int, event: Event)] = []
+        var events: [Event] = []
+        private(set) var names: [String] = []
+        private var numbers: [String: Int32] = [:]
 
-        mutating func add(_ a: Analysis, index: Int) {
-            for f in a.usFigures { events.append((f.seq, 0, .usFigure(exporter: f.exporter, units: f.units))) }
+        private mutating func number(_ s: String) -> Int32 {
+            if let n = numbers[s] { return n }
+            names.append(s)
+            numbers[s] = Int32(names.count - 1)
+            return Int32(names.count - 1)
+        }
+
+        mutating func add(_ a: Analysis, index: Int, capped: Set<String>) {
+            for f in a.usFigures {
+                events.append(
+                    Event(
+                        seq: f.seq, isShipment: false, capped: false, index: Int32(index), license: -1,
+                        exporter: number(f.exporter), quantity: 0, usUnits: f.units))
+            }
             if let seq = a.supplySeq, let m = a.supply {
                 events.append(
-                    (
-                        seq, 1,
-                        .shipment(
-                            index: index, license: m.license, exporter: m.exporter, quantity: m.quantity,
-                            destination: m.destination, usUnits: m.usUnitsShipped)
-                    ))
+                    Event(
+                        seq: seq, isShipment: true, capped: capped.contains(m.destination), index: Int32(index),
+                        license: number(m.license), exporter: number(m.exporter), quantity: m.quantity,
+                        usUnits: m.usUnitsShipped))
             }
         }
     }
@@ -305,45 +326,46 @@ extension ComplianceEvaluator {
     /// policy's share of the latest US-end-use figure it attested. Shipments count in the ledger order of their
     /// supply-sufficiency statement; each shipment that ends above a limit is in violation. Returns the
     /// violations by shipment index.
-    func applyQuantityRules(_ inputs: QuantityInputs) -> [Int: [Violation]] {
+    func applyQuantityRules(_ inputs: inout QuantityInputs) -> [Int: [Violation]] {
         var out: [Int: [Violation]] = [:]
-        let events = inputs.events.sorted { ($0.seq, $0.order) < ($1.seq, $1.order) }
-        var maxByLicense: [String: (seq: Int, max: Int)] = [:]
-        var looked: Set<String> = []
-        var shippedByLicense: [String: Int] = [:]
-        var usUnits: [String: Int] = [:]
-        var capped: [String: Int] = [:]
-        let capSet = Set(policy.capDestinations)
-        for ev in events {
-            switch ev.event {
-            case .usFigure(let exporter, let units): usUnits[exporter] = units
-            case .shipment(let i, let license, let exporter, let quantity, let destination, let usUnitsShipped):
-                let seq = ev.seq
-                let total = shippedByLicense[license, default: 0] + quantity
-                shippedByLicense[license] = total
-                if looked.insert(license).inserted, let lic = effectiveLicenses(license).last {
-                    maxByLicense[license] = (lic.seq, lic.fact.maxQuantity)
-                }
-                if let lic = maxByLicense[license], total > lic.max {
-                    out[i, default: []].append(
-                        Violation(
-                            code: ViolationCode.licenseQuantityExceeded,
-                            message: "this shipment of \(quantity) brings license \(license) to \(total) units, over its maximum of \(lic.max)",
-                            seqs: [seq, lic.seq]))
-                }
-                guard capSet.contains(destination) else { continue }
-                let sum = capped[exporter, default: 0] + quantity
-                capped[exporter] = sum
-                let us = usUnits[exporter] ?? usUnitsShipped
-                let cap = policy.capShareOfUSShipments * Double(us)
-                if Double(sum) > cap {
-                    let dests = policy.capDestinations.joined(separator: "/")
-                    out[i, default: []].append(
-                        Violation(
-                            code: ViolationCode.destinationCapExceeded,
-                            message: "\(exporter)'s shipments to \(dests) reach \(sum) units, over \(number(policy.capShareOfUSShipments * 100)) % of the \(us) units it attested shipping to US end users",
-                            seqs: [seq]))
-                }
+        inputs.events.sort { ($0.seq, $0.isShipment ? 1 : 0) < ($1.seq, $1.isShipment ? 1 : 0) }
+        var maxByLicense: [Int32: (seq: Int, max: Int)] = [:]
+        var looked: Set<Int32> = []
+        var shippedByLicense: [Int32: Int] = [:]
+        var usUnits: [Int32: Int] = [:]
+        var cappedSum: [Int32: Int] = [:]
+        for ev in inputs.events {
+            guard ev.isShipment else {
+                usUnits[ev.exporter] = ev.usUnits
+                continue
+            }
+            let i = Int(ev.index)
+            let license = inputs.names[Int(ev.license)]
+            let exporter = inputs.names[Int(ev.exporter)]
+            let total = shippedByLicense[ev.license, default: 0] + ev.quantity
+            shippedByLicense[ev.license] = total
+            if looked.insert(ev.license).inserted, let lic = effectiveLicenses(license).last {
+                maxByLicense[ev.license] = (lic.seq, lic.fact.maxQuantity)
+            }
+            if let lic = maxByLicense[ev.license], total > lic.max {
+                out[i, default: []].append(
+                    Violation(
+                        code: ViolationCode.licenseQuantityExceeded,
+                        message: "this shipment of \(ev.quantity) brings license \(license) to \(total) units, over its maximum of \(lic.max)",
+                        seqs: [ev.seq, lic.seq]))
+            }
+            guard ev.capped else { continue }
+            let sum = cappedSum[ev.exporter, default: 0] + ev.quantity
+            cappedSum[ev.exporter] = sum
+            let us = usUnits[ev.exporter] ?? ev.usUnits
+            let cap = policy.capShareOfUSShipments * Double(us)
+            if Double(sum) > cap {
+                let dests = policy.capDestinations.joined(separator: "/")
+                out[i, default: []].append(
+                    Violation(
+                        code: ViolationCode.destinationCapExceeded,
+                        message: "\(exporter)'s shipments to \(dests) reach \(sum) units, over \(number(policy.capShareOfUSShipments * 100)) % of the \(us) units it attested shipping to US end users",
+                        seqs: [ev.seq]))
             }
         }
         return out
