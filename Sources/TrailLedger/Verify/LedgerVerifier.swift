@@ -61,39 +61,43 @@ public final class LedgerVerifier {
 
     /// Verifies the whole file (or, after a restored state, the rest of it). Throws only for I/O failure; every
     /// problem in the content is a finding.
+    ///
+    /// A pipeline: a reader thread reads the next batch and runs its parallel phase while this thread runs the
+    /// sequential phases of the batch before, so no core waits on the sequential steps.
     public func run() throws -> VerificationReport {
         if let since = options.since { try parseSince(since) }
         let reader = try LineReader(
             path: path, startOffset: resumeOffset, startIndex: report.records,
             hardLimit: max(options.maxLineLength * 4, 1 << 22))
-        var batch: [Slot] = []
-        batch.reserveCapacity(options.batchSize)
-        var offsetReached: Int64 = 0
-        do {
-            while let item = try reader.next() {
-                switch item {
-                case .line(let index, let offset, let bytes):
-                    batch.append(Slot(index: index, offset: offset, line: bytes))
-                    offsetReached = offset + Int64(bytes.count) + 1
-                    if batch.count == options.batchSize {
-                        try process(&batch)
-                        onProgress?(offsetReached)
-                    }
-                case .tornTail(let offset, let length):
-                    try process(&batch)
-                    report.tornTailOffset = offset
-                    add(
-                        Finding(
-                            seq: report.records, code: "torn-tail",
-                            message: "the last \(length) bytes at byte offset \(offset) have no final newline (an interrupted append); they are not part of the ledger",
-                            remedy: "run `chiptrail ledger repair \(path)` to move them aside", offset: offset))
-                }
+        let handoff = Handoff<Stage>(capacity: 2)
+        let known = Locked(trust?.certificates ?? [:])
+        let producer = BatchProducer(
+            reader: reader, options: options, prepare: prepare, handoff: handoff, known: known)
+        let thread = Thread { producer.run() }
+        thread.stackSize = 8 << 20
+        thread.start()
+        defer { handoff.close() }
+        var offsetReached = resumeOffset
+        while let stage = handoff.take() {
+            switch stage {
+            case .batch(var batch, let reached):
+                try complete(&batch)
+                known.set(trust?.certificates ?? [:])
+                offsetReached = reached
+                onProgress?(reached)
+            case .tornTail(let offset, let length):
+                report.tornTailOffset = offset
+                add(
+                    Finding(
+                        seq: report.records, code: "torn-tail",
+                        message: "the last \(length) bytes at byte offset \(offset) have no final newline (an interrupted append); they are not part of the ledger",
+                        remedy: "run `chiptrail ledger repair \(path)` to move them aside", offset: offset))
+            case .lineTooLong(let e):
+                add(Finding(seq: report.records, e))
+            case .failure(let e):
+                throw e
             }
-        } catch let e as TrailError where e.code == "line-too-long" {
-            try process(&batch)
-            add(Finding(seq: report.records, e))
         }
-        try process(&batch)
         resumeOffset = offsetReached
         finish()
         return report
@@ -189,16 +193,23 @@ public final class LedgerVerifier {
         var early: Bool?
     }
 
+    /// Both halves of a batch on this thread (candidate records at append).
     private func process(_ batch: inout [Slot]) throws {
         guard !batch.isEmpty else { return }
+        batch = Self.prepareBatch(batch, options: options, prepare: prepare, known: trust?.certificates ?? [:])
+        try complete(&batch)
+    }
+
+    /// Phase 1 (parallel): hash, parse, decode statements, check signatures by keys registered before the batch
+    /// (`known`). Whether a signer may sign at the record's time is still decided sequentially; only the
+    /// arithmetic moves. Reads nothing of the verifier's state, so it can run while an earlier batch completes.
+    static func prepareBatch(
+        _ batch: [Slot], options: VerifyOptions, prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?,
+        known: [String: RegisteredCertificate]
+    ) -> [Slot] {
         let strict = options.strict
         let maxLine = options.maxLineLength
-        let prepare = self.prepare
-        // Keys registered before this batch, for signature checks in the parallel phase. Whether a signer may
-        // sign at the record's time is still decided sequentially; only the arithmetic moves.
-        let known = trust?.certificates ?? [:]
-        // Phase 1 (parallel): hash, parse, decode statements, check signatures by known keys.
-        let prepared: [Slot] = parallelMap(batch.count, parallel: options.parallel) { i in
+        return parallelMap(batch.count, parallel: options.parallel) { i in
             var s = batch[i]
             s.leaf = Merkle.leafHash(s.line)
             s.lineHash = Digest.sha256(s.line)
@@ -221,7 +232,11 @@ public final class LedgerVerifier {
             }
             return s
         }
-        batch = prepared
+    }
+
+    /// Phases 2–4 of a prepared batch, in order, on the verifier's state.
+    private func complete(_ batch: inout [Slot]) throws {
+        guard !batch.isEmpty else { return }
         // Phase 2 (sequential): chain, tree, trust state; collect signature jobs.
         for i in batch.indices { try sequential(&batch[i]) }
         // Phase 3 (parallel): signatures by keys registered within this batch.
