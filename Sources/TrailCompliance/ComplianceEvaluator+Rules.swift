@@ -31,19 +31,34 @@ extension ComplianceEvaluator {
     /// the ledger-wide quantity rules need (a few words per shipment), the second evaluates each shipment again,
     /// adds the quantity violations and hands the report over. Memory stays flat in the number of statements.
     public func evaluate(each body: (ShipmentReport) throws -> Void) throws {
-        let ids = heads.keys.sorted()
+        if let storeError { throw storeError }
+        let shipments = heads.sorted { $0.key < $1.key }
         var quantities = QuantityInputs()
         let capped = Set(policy.capDestinations)
-        for (i, id) in ids.enumerated() {
-            quantities.add(analyze(id: id, try shipment(id)), index: i, capped: capped)
+        // Shipments are read and analysed in parallel, a chunk at a time (the store and the evaluator are only
+        // read during evaluation); what each pass keeps is collected in order.
+        let chunk = 512
+        for start in stride(from: 0, to: shipments.count, by: chunk) {
+            let range = start..<min(shipments.count, start + chunk)
+            let analyses = try concurrentMap(range.count) { k in
+                let (id, last) = shipments[range.lowerBound + k]
+                return analyze(id: id, try shipment(endingAt: last))
+            }
+            for (k, a) in analyses.enumerated() { quantities.add(a, index: range.lowerBound + k, capped: capped) }
         }
-        var extra = applyQuantityRules(&quantities)
+        let extra = applyQuantityRules(&quantities)
         quantities = QuantityInputs()
-        for (i, id) in ids.enumerated() {
-            let st = try shipment(id)
-            var a = analyze(id: id, st)
-            if let v = extra.removeValue(forKey: i) { a.report.violations += v }
-            try body(finish(a, st))
+        for start in stride(from: 0, to: shipments.count, by: chunk) {
+            let range = start..<min(shipments.count, start + chunk)
+            let reports = try concurrentMap(range.count) { k in
+                let i = range.lowerBound + k
+                let (id, last) = shipments[i]
+                let st = try shipment(endingAt: last)
+                var a = analyze(id: id, st)
+                if let v = extra[i] { a.report.violations += v }
+                return finish(a, st)
+            }
+            for r in reports { try body(r) }
         }
     }
 

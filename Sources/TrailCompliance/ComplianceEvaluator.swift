@@ -11,7 +11,7 @@ public final class ComplianceEvaluator {
     var heads: [String: Int64] = [:]
     let store = EntryStore()
     /// The first failure to write `store` (reported by `evaluate`).
-    private var storeError: Error?
+    var storeError: Error?
     /// Export license statements (and their retractions) by license number: few, kept in memory.
     var licenses: [String: [Entry]] = [:]
     var signerSets: [SignerSet] = []
@@ -63,11 +63,10 @@ public final class ComplianceEvaluator {
         }
     }
 
-    /// A shipment's entries, replayed in ledger order from the store (retractions applied as they came).
-    func shipment(_ id: String) throws -> ShipmentState {
-        if let storeError { throw storeError }
+    /// A shipment's entries (the chain ending at `last`), replayed in ledger order from the store, retractions
+    /// applied as they came.
+    func shipment(endingAt last: Int64) throws -> ShipmentState {
         var st = ShipmentState()
-        guard let last = heads[id] else { return st }
         for bytes in try store.chain(endingAt: last) {
             var (entry, digest) = try Self.decode(bytes)
             entry.digest = st.internDigest(digest)

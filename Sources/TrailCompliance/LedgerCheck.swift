@@ -25,12 +25,15 @@ public struct LedgerCheck: Sendable {
         path: String, options: VerifyOptions, policy: Policy, onProgress: ((Int64) -> Void)? = nil,
         onIntegrity: (VerificationReport) throws -> Void = { _ in }, onShipment: (ShipmentReport) throws -> Void
     ) throws -> VerificationReport {
-        let verifier = LedgerVerifier(path: path, options: options)
         let evaluator = ComplianceEvaluator(policy: policy)
-        verifier.prepare = ComplianceEvaluator.prepare
-        verifier.onStatement = { evaluator.consume($0) }
-        verifier.onProgress = onProgress
-        var report = try verifier.run()
+        // The verifier (and its per-statement history) is released before the shipments are evaluated.
+        var report = try {
+            let verifier = LedgerVerifier(path: path, options: options)
+            verifier.prepare = ComplianceEvaluator.prepare
+            verifier.onStatement = { evaluator.consume($0) }
+            verifier.onProgress = onProgress
+            return try verifier.run()
+        }()
         if policy.requiredWitnesses > 0 {
             let have = report.latestCheckpoint?.witnesses.count ?? 0
             if have < policy.requiredWitnesses {

@@ -84,3 +84,22 @@ import TrailLedger
         }
     }
 }
+
+/// The parallel map the evaluator's passes use: results in index order, the lowest-index error rethrown.
+@Suite struct ConcurrentMapTests {
+    struct Boom: Error, Equatable { var at: Int }
+
+    @Test func resultsComeBackInOrder() throws {
+        #expect(try concurrentMap(1000) { $0 * $0 } == (0..<1000).map { $0 * $0 })
+        #expect(try concurrentMap(0) { $0 }.isEmpty)
+    }
+
+    @Test func theFirstErrorByIndexIsRethrown() {
+        #expect(throws: Boom(at: 17)) {
+            _ = try concurrentMap(500) { i in
+                if i == 17 || i == 400 { throw Boom(at: i) }
+                return i
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ public struct VerifyOptions: Sendable {
     /// A previously saved checkpoint note the ledger must extend (`--since`).
     public var since: String?
     /// Lines handled per parallel batch.
-    public var batchSize = 1024
+    public var batchSize = 256
     public var parallel = true
 
     public init(trust: [Certificate]) { self.trust = trust }
