@@ -52,26 +52,55 @@ public enum Base64 {
         return [UInt8](d)
     }
 
-    /// Standard or URL-safe base64, padded or not, but not a mix of both alphabets (DESIGN.md §4.1).
+    /// Standard or URL-safe base64, padded or not, but not a mix of both alphabets (DESIGN.md §4.1). Padding,
+    /// when present, is only at the end and never more than the length needs; unused low bits of the last
+    /// character are ignored (as most decoders do).
     public static func decodeLenient(_ text: String) -> [UInt8]? {
-        var hasStd = false
-        var hasURL = false
-        for c in text.utf8 {
-            switch c {
-            case UInt8(ascii: "+"), UInt8(ascii: "/"): hasStd = true
-            case UInt8(ascii: "-"), UInt8(ascii: "_"): hasURL = true
-            default: break
+        var text = text
+        return text.withUTF8 { decodeLenient(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// 6-bit values of both alphabets; 0xFF for any other byte. Bit 6 marks the standard `+ /`, bit 7 the
+    /// URL-safe `- _` (masked off after the alphabet check).
+    private static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        t[Int(UInt8(ascii: "+"))] = 62 | 0x40
+        t[Int(UInt8(ascii: "/"))] = 63 | 0x40
+        t[Int(UInt8(ascii: "-"))] = 62 | 0x80
+        t[Int(UInt8(ascii: "_"))] = 63 | 0x80
+        return t
+    }()
+
+    public static func decodeLenient(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
+        var n = text.count
+        while n > 0 && text[n - 1] == UInt8(ascii: "=") { n -= 1 }
+        let padding = text.count - n
+        switch n % 4 {
+        case 1: return nil
+        case 2: if padding > 2 { return nil }
+        case 3: if padding > 1 { return nil }
+        default: if padding > 0 { return nil }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(n / 4 * 3 + 2)
+        let ok: Bool = table.withUnsafeBufferPointer { table in
+            var marks: UInt8 = 0
+            var acc: UInt32 = 0
+            var bits = 0
+            for i in 0..<n {
+                let v = table[Int(text[i])]
+                if v == 0xFF { return false }
+                marks |= v
+                acc = acc << 6 | UInt32(v & 0x3F)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+                }
             }
+            return marks & 0xC0 != 0xC0  // not both alphabets
         }
-        if hasStd && hasURL { return nil }
-        var s = text
-        if hasURL {
-            s = String(s.map { $0 == "-" ? "+" : ($0 == "_" ? "/" : $0) })
-        }
-        let rem = s.utf8.count % 4
-        if rem == 1 { return nil }
-        if rem != 0 { s += String(repeating: "=", count: 4 - rem) }
-        guard let d = Data(base64Encoded: s) else { return nil }
-        return [UInt8](d)
+        return ok ? out : nil
     }
 }

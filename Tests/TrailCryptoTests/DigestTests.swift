@@ -36,3 +36,26 @@ import TrailCrypto
         #expect(Hex.decode("0g") == nil)
     }
 }
+
+/// The lenient base64 of envelopes, against Foundation's decoder on valid input and by rule on the rest.
+@Suite struct LenientBase64Tests {
+    @Test func agreesWithTheStandardDecoderOnEveryLength() {
+        for n in 0..<70 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let std = Base64.encode(bytes)
+            #expect(Base64.decodeLenient(std) == bytes)
+            let unpadded = String(std.drop { _ in false }.reversed().drop { $0 == "=" }.reversed())
+            #expect(Base64.decodeLenient(unpadded) == bytes)
+            let url = String(unpadded.map { $0 == "+" ? "-" : ($0 == "/" ? "_" : $0) })
+            #expect(Base64.decodeLenient(url) == bytes)
+        }
+    }
+
+    @Test func refusesWhatIsNotBase64() {
+        for bad in ["a", "abcde", "ab=c", "====", "a===", "abc==", "abcd=", "ab c", "YWJj\n", "YW*j", "-_/+AA=="] {
+            #expect(Base64.decodeLenient(bad) == nil, "\(bad)")
+        }
+        #expect(Base64.decodeLenient("") == [])
+        #expect(Base64.decodeLenient("ab==") == [0x69], "unused low bits are ignored")
+    }
+}

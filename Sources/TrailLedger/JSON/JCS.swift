@@ -14,9 +14,9 @@ public enum JCS {
     }
 
     /// True when `line` parses as JSON and its bytes are exactly its RFC 8785 serialisation.
-    public static func isCanonical<C: Collection>(_ line: C) -> Bool where C.Element == UInt8 {
-        guard let v = try? JSONParser.parse(line) else { return false }
-        return serialize(v).elementsEqual(line)
+    public static func isCanonical(_ line: [UInt8]) -> Bool {
+        guard let v = try? line.withUnsafeBytes({ try JSONParser.parse($0) }) else { return false }
+        return serialize(v) == line
     }
 
     /// Appends the canonical bytes of `value` to `out`.
@@ -53,37 +53,49 @@ public enum JCS {
     /// every other code point as itself in UTF-8.
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case 0x22:
-                out.append(0x5C)
-                out.append(0x22)
-            case 0x5C:
-                out.append(0x5C)
-                out.append(0x5C)
-            case 0x08:
-                out.append(0x5C)
-                out.append(UInt8(ascii: "b"))
-            case 0x09:
-                out.append(0x5C)
-                out.append(UInt8(ascii: "t"))
-            case 0x0A:
-                out.append(0x5C)
-                out.append(UInt8(ascii: "n"))
-            case 0x0C:
-                out.append(0x5C)
-                out.append(UInt8(ascii: "f"))
-            case 0x0D:
-                out.append(0x5C)
-                out.append(UInt8(ascii: "r"))
-            case 0x00..<0x20:
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0xF)])
-            default: out.append(b)
+        var s = s
+        s.withUTF8 { utf8 in
+            // Runs of bytes that need no escape (all of a base64 payload) are copied at once.
+            var run = 0
+            for (i, b) in utf8.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+                escape(b, to: &out)
+                run = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ b: UInt8, to out: inout [UInt8]) {
+        switch b {
+        case 0x22:
+            out.append(0x5C)
+            out.append(0x22)
+        case 0x5C:
+            out.append(0x5C)
+            out.append(0x5C)
+        case 0x08:
+            out.append(0x5C)
+            out.append(UInt8(ascii: "b"))
+        case 0x09:
+            out.append(0x5C)
+            out.append(UInt8(ascii: "t"))
+        case 0x0A:
+            out.append(0x5C)
+            out.append(UInt8(ascii: "n"))
+        case 0x0C:
+            out.append(0x5C)
+            out.append(UInt8(ascii: "f"))
+        case 0x0D:
+            out.append(0x5C)
+            out.append(UInt8(ascii: "r"))
+        case 0x00..<0x20:
+            out.append(contentsOf: "\\u00".utf8)
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
+        default: out.append(b)
+        }
     }
 
     /// RFC 8785 §3.2.2.3: the ECMAScript (ECMA-262 §7.1.12.1 Number::toString) form of the double.
