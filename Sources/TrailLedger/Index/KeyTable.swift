@@ -2,13 +2,16 @@ import Foundation
 import TrailCrypto
 
 /// An on-disk open-addressing hash table (`<ledger>.idx.keys`): 16-byte keys (truncated SHA-256, so uniformly
-/// distributed) → a kind (2 bits) and a ledger byte offset (62 bits), linear probing, at most half full.
+/// distributed) → a kind (2 bits) and a ledger byte offset or a seq (62 bits), linear probing, at most half full.
 ///
 /// Layout: a 64-byte header (`"ctkeys\0\u{1}"`, slot count as UInt64 LE), then 24-byte slots (key a, key b,
-/// value; little-endian). An empty slot has value 0 (offset 0 is the genesis record, never a statement).
+/// value; little-endian). An empty slot has value 0: offset 0 and seq 0 are the genesis record, never a statement
+/// or checkpoint, so no entry of any kind (kind 0 included) has value 0.
 /// The file is memory-mapped; growth rehashes into a new file that replaces the old one by rename.
 final class KeyTable {
     enum Kind: UInt64 {
+        /// A subject's first or latest statement (the value is a seq; `SubjectIndex`).
+        case subject = 0
         case envelope = 1
         case statement = 2
         case checkpoint = 3
