@@ -166,8 +166,11 @@ public enum Ledger {
 
     /// Trust anchors for an appender: the genesis chain's certificates listed as anchors, plus `extra`.
     static func anchorsOf(path: String, extra: [Certificate]) throws -> [Certificate] {
-        let reader = try LineReader(path: path)
-        guard case .line(_, _, let bytes)? = try reader.next() else {
+        // Only the first line: a LineReader's buffer would read megabytes for a few kilobytes.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw TrailError.io("cannot open \(path): \(FileIO.errnoText())", file: path) }
+        defer { close(fd) }
+        guard let bytes = readLine(fd: fd, at: 0, limit: Record.defaultMaxLineLength) else {
             throw TrailError("empty-ledger", "\(path) holds no record", file: path)
         }
         let genesis = try Record.parse(line: bytes)
