@@ -52,7 +52,10 @@ public final class LedgerIndex {
 
     static func statePath(_ ledger: String) -> String { ledger + ".idx" }
     static func filePaths(_ ledger: String) -> [String] {
-        [ledger + ".idx", ledger + ".idx.records", ledger + ".idx.hashes", ledger + ".idx.keys", ledger + ".idx.subjects"]
+        [
+            ledger + ".idx", ledger + ".idx.records", ledger + ".idx.hashes", ledger + ".idx.keys", ledger + ".idx.subjects",
+            KeyTable.journalPath(ledger + ".idx.keys"),
+        ]
     }
 
     /// The version of the index files; an index of another version is rebuilt.
@@ -99,8 +102,8 @@ public final class LedgerIndex {
         guard fd >= 0 else { throw TrailError.io("cannot open \(ledger): \(FileIO.errnoText())", file: ledger) }
         let options = VerifyOptions(trust: anchors)
         let index: LedgerIndex
-        if let (state, kinds) = loadState(ledger),
-            let valid = try? reopen(ledger, fd: fd, state: state, kinds: kinds, size: size, options: options)
+        if let (state, kinds, journal) = loadState(ledger),
+            let valid = try? reopen(ledger, fd: fd, state: state, kinds: kinds, journal: journal, size: size, options: options)
         {
             index = valid
         } else {
@@ -132,23 +135,26 @@ public final class LedgerIndex {
         return index
     }
 
-    private static func loadState(_ ledger: String) -> (VerifierState, RecordKinds)? {
+    private static func loadState(_ ledger: String) -> (VerifierState, RecordKinds, journal: (count: Int, replay: Bool))? {
         guard let data = try? FileIO.read(statePath(ledger)), let nl = data.dropLast().lastIndex(of: 0x0A),
             data.last == 0x0A
         else { return nil }
         let body = Array(data[..<nl])
         guard String(decoding: data[(nl + 1)..<(data.count - 1)], as: UTF8.self) == Digest.sha256Hex(body),
             let json = try? JSONParser.parse(body), json["index"]?.intValue == Int64(formatVersion), let st = json["state"],
-            let kinds = json["records"].flatMap(RecordKinds.init(json:)), let state = try? VerifierState(json: st)
+            let kinds = json["records"].flatMap(RecordKinds.init(json:)), case let journal = json["keysJournal"]?.intValue ?? 0,
+            journal >= 0, let state = try? VerifierState(json: st)
         else { return nil }
-        return (state, kinds)
+        let boot = json["keysJournalBoot"]?.stringValue
+        return (state, kinds, (Int(journal), boot == nil || boot != KeyTable.bootID || KeyTable.bootID.isEmpty))
     }
 
     /// The existing index, if it matches the ledger: same anchors, the last record it covers ends at its byte
     /// count, hashes to its last leaf and to its last line hash, the genesis line to the first leaf, and the stored
     /// hashes hold its compact range.
     private static func reopen(
-        _ ledger: String, fd: Int32, state st: VerifierState, kinds: RecordKinds, size: Int64, options: VerifyOptions
+        _ ledger: String, fd: Int32, state st: VerifierState, kinds: RecordKinds, journal: (count: Int, replay: Bool), size: Int64,
+        options: VerifyOptions
     ) throws -> LedgerIndex? {
         guard st.records >= 1, st.tree.size == st.records, st.bytes <= size,
             st.anchors.sorted() == options.trust.map(\.fingerprint).sorted()
@@ -159,7 +165,7 @@ public final class LedgerIndex {
         let subjectsFile = try IndexFile(path: paths[4], create: false)
         guard recordsFile.size >= Int64(st.records) * 8, hashesFile.size >= Int64(StoredHash.count(st.records)) * 32,
             subjectsFile.size >= Int64(st.records) * 8, kinds.all.allSatisfy({ $0 > 0 && $0 < st.records }),
-            let table = KeyTable.open(path: paths[3], used: 0)
+            let table = KeyTable.open(path: paths[3], used: 0, journalCount: journal.count, replay: journal.replay)
         else { return nil }
         let records = RecordOffsets(file: recordsFile, count: st.records)
         let hashes = StoredHashFile(file: hashesFile, size: st.records, peaks: st.tree.peaks)
@@ -183,6 +189,7 @@ public final class LedgerIndex {
     private static func fresh(_ ledger: String, fd: Int32, size: Int64, options: VerifyOptions) throws -> LedgerIndex {
         let paths = filePaths(ledger)
         unlink(paths[0])
+        unlink(paths[5])
         let records = RecordOffsets(file: try IndexFile(path: paths[1], truncate: true), count: 0)
         let hashes = StoredHashFile(file: try IndexFile(path: paths[2], truncate: true), size: 0, peaks: [])
         // About two entries per statement (envelope and line keys) and up to two per subject, at most half full;
@@ -233,7 +240,10 @@ public final class LedgerIndex {
         var st = verifier.state(bytes: newBytes)
         st.keysUsed = history.table.used
         let body = JCS.serialize(
-            .object(["index": .number(JSONNumber(Int64(LedgerIndex.formatVersion))), "state": st.json, "records": kinds.json]))
+            .object([
+                "index": .number(JSONNumber(Int64(LedgerIndex.formatVersion))), "state": st.json, "records": kinds.json,
+                "keysJournal": .number(JSONNumber(Int64(history.table.journalCount))), "keysJournalBoot": .string(KeyTable.bootID),
+            ]))
         try FileIO.writeAtomically(body + [0x0A] + Array(Digest.sha256Hex(body).utf8) + [0x0A], to: LedgerIndex.statePath(ledgerPath), overwrite: true)
         bytes = newBytes
         self.kinds = kinds
