@@ -15,4 +15,25 @@ struct Chiptrail: AsyncParsableCommand {
             EnvelopeCommand.self, LedgerCommand.self, BundleCommand.self, ReportCommand.self, DemoCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main`, except that the envelope files of `ledger append` are taken aside before parsing
+    /// and handed to the parsed command: ArgumentParser spends O(n²) on n values of one repeating positional argument
+    /// (each value merges every earlier value's input origins again), 0.45 s for a 3,000-envelope bulk append.
+    static func main() async {
+        let (arguments, envelopes) = LedgerAppend.takeEnvelopeFiles(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try await asyncParseAsRoot(arguments)
+            if var append = command as? LedgerAppend {
+                append.envelopes += envelopes
+                command = append
+            }
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

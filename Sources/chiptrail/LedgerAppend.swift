@@ -26,11 +26,50 @@ struct LedgerAppend: AsyncParsableCommand {
     @OptionGroup var keyOptions: KeyFileOptions
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
+    /// Options of this command that take a value (`--name value`); kept in step with the declarations above.
+    static let valueOptions: Set<String> = [
+        "--operator-key", "--cert", "--chain", "--crl", "--cosignature", "--trust", "--format", "--passphrase-file",
+    ]
+    /// Options of this command that take no value.
+    static let flags: Set<String> = ["--insecure-key-permissions"]
+
+    /// Splits `ledger append …` arguments into the arguments without the envelope files (every positional argument
+    /// after the ledger) and those files, in order. Anything it does not fully understand (another command, `--`,
+    /// an unknown option, help) is left whole, for ArgumentParser to parse or refuse.
+    static func takeEnvelopeFiles(_ arguments: [String]) -> (arguments: [String], envelopes: [String]) {
+        guard arguments.count > 2, arguments[0] == "ledger", arguments[1] == "append" else { return (arguments, []) }
+        var kept = Array(arguments[..<2])
+        var files: [String] = []
+        var sawLedger = false
+        var i = 2
+        while i < arguments.count {
+            let a = arguments[i]
+            if a.hasPrefix("-") {
+                let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+                if a.contains("=") && valueOptions.contains(name) || flags.contains(a) {
+                    kept.append(a)
+                } else if valueOptions.contains(a), i + 1 < arguments.count {
+                    kept += [a, arguments[i + 1]]
+                    i += 1
+                } else {
+                    return (arguments, [])
+                }
+            } else if !sawLedger {
+                sawLedger = true
+                kept.append(a)
+            } else {
+                files.append(a)
+            }
+            i += 1
+        }
+        return (kept, files)
+    }
+
     func run() async throws {
         try await reporting(format: format) {
             let chainCerts = try loadCertificates(chain)
             var items: [AppendItem] = try cert.map { .certificate(try loadCertificate($0), chain: chainCerts) }
-            items += try envelopes.map { .envelope(try loadEnvelope($0)) }
+            items += try Envelope.read(files: envelopes).map { .envelope($0) }
             items += try crl.map { .crl(try loadCRL($0)) }
             for file in cosignature {
                 let note = try FileIO.readText(file)

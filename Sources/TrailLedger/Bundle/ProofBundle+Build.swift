@@ -8,10 +8,14 @@ extension ProofBundle {
     /// records of their signers, of the witnesses and of the operator key that signed the checkpoint; every
     /// CRL record before the checkpoint with a certificate record of the CA that signed it.
     ///
-    /// The ledger is read, not verified: `bundle verify` checks everything the bundle holds.
-    /// Errors: `unknown-checkpoint`, `no-checkpoint`, `unknown-shipment`, `io-error`.
-    public static func build(ledger path: String, shipment id: String, checkpointSeq: Int? = nil) throws -> ProofBundle {
-        let scan = try LedgerScan(path: path, shipment: id)
+    /// The ledger is read, not verified: `bundle verify` checks everything the bundle holds. With the sidecar index
+    /// (`source` `.automatic` or `.index`) only the records the bundle needs are read; see `ProofSource`.
+    /// Errors: `unknown-checkpoint`, `no-checkpoint`, `unknown-shipment`, `io-error`; with `.index`, `index-unusable`.
+    public static func build(
+        ledger path: String, shipment id: String, checkpointSeq: Int? = nil, source: ProofSource = .automatic
+    ) throws -> ProofBundle {
+        let (scan, index) = try LedgerScan.load(
+            path: path, shipment: id, keepSeq: nil, checkpointSeq: checkpointSeq, source: source)
         let (cpSeq, note) = try scan.checkpoint(checkpointSeq, path: path)
         let cp = try Checkpoint(text: try SignedNote(parsing: note).text)
         let size = cp.size
@@ -81,7 +85,7 @@ extension ProofBundle {
                 included.insert(rec.seq)
             }
         }
-        let source = try LedgerProofs.hashSource(forLedger: path, upTo: size)
+        let source = try LedgerProofs.hashSource(forLedger: path, index: index, upTo: size)
         var entries: [Entry] = []
         for seq in included.sorted() {
             guard let line = scan.lines[seq] else { continue }

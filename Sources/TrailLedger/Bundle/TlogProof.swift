@@ -63,16 +63,19 @@ public struct TlogProof: Sendable, Equatable {
 
     /// Writes the proof of record `seq` against the checkpoint at `checkpointSeq` (the latest when nil),
     /// in its cosigned form when the ledger holds cosignatures for it.
-    /// Errors: `unknown-checkpoint`, `no-checkpoint`, `seq-out-of-range`.
-    public static func make(ledger path: String, seq: Int, checkpointSeq: Int? = nil) throws -> TlogProof {
-        let scan = try LedgerScan(path: path, keepSeq: seq)
+    /// Errors: `unknown-checkpoint`, `no-checkpoint`, `seq-out-of-range`; with `.index`, `index-unusable`.
+    public static func make(
+        ledger path: String, seq: Int, checkpointSeq: Int? = nil, source: ProofSource = .automatic
+    ) throws -> TlogProof {
+        let (scan, index) = try LedgerScan.load(
+            path: path, shipment: nil, keepSeq: seq, checkpointSeq: checkpointSeq, source: source)
         let (_, note) = try scan.checkpoint(checkpointSeq, path: path)
         let cp = try Checkpoint(text: try SignedNote(parsing: note).text)
         guard seq >= 0, seq < cp.size, let line = scan.lines[seq] else {
             throw TrailError.usage(
                 "seq-out-of-range", "seq \(seq) is not a record committed by the checkpoint (tree size \(cp.size))")
         }
-        let source = try LedgerProofs.hashSource(forLedger: path, upTo: cp.size)
+        let source = try LedgerProofs.hashSource(forLedger: path, index: index, upTo: cp.size)
         return TlogProof(index: seq, hashes: try source.inclusionProof(index: seq, size: cp.size), checkpoint: note, extra: line)
     }
 

@@ -114,15 +114,28 @@ public enum Ledger {
         var seqs: [Int] = []
         let registered = verifier.trustState?.certificates ?? [:]
         var registering = Set<String>()
+        // The envelopes' canonical JSON, encoded in parallel: the rest of a statement line is a few fields, and only
+        // `prev` makes the lines depend on each other.
+        let envelopeJSON = parallelMap(items.count) { i -> [UInt8]? in
+            guard case .envelope(let env) = items[i] else { return nil }
+            return JCS.serialize(env.json)
+        }
+        var itemIndex = 0
         func add(_ body: Record.Body) {
-            let line = Record(seq: seq, time: now, prev: Hex.encode(prev), body: body).line
+            let line: [UInt8]
+            if case .statement = body, let json = envelopeJSON[itemIndex] {
+                line = Record.statementLine(envelopeJSON: json, seq: seq, time: now, prev: Hex.encode(prev))
+            } else {
+                line = Record(seq: seq, time: now, prev: Hex.encode(prev), body: body).line
+            }
             lines.append(line)
             seqs.append(seq)
             prev = Digest.sha256(line)
             seq += 1
         }
         var onlyCosignatures = true
-        for item in items {
+        for (i, item) in items.enumerated() {
+            itemIndex = i
             switch item {
             case .certificate(let cert, let chain):
                 onlyCosignatures = false
@@ -166,8 +179,11 @@ public enum Ledger {
 
     /// Trust anchors for an appender: the genesis chain's certificates listed as anchors, plus `extra`.
     static func anchorsOf(path: String, extra: [Certificate]) throws -> [Certificate] {
-        let reader = try LineReader(path: path)
-        guard case .line(_, _, let bytes)? = try reader.next() else {
+        // Only the first line: a LineReader's buffer would read megabytes for a few kilobytes.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw TrailError.io("cannot open \(path): \(FileIO.errnoText())", file: path) }
+        defer { close(fd) }
+        guard let bytes = readLine(fd: fd, at: 0, limit: Record.defaultMaxLineLength) else {
             throw TrailError("empty-ledger", "\(path) holds no record", file: path)
         }
         let genesis = try Record.parse(line: bytes)

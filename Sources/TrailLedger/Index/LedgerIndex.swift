@@ -12,7 +12,12 @@ import TrailCrypto
 /// - `<ledger>.idx.records` — each record's byte offset (8 bytes, little-endian).
 /// - `<ledger>.idx.hashes` — every complete subtree hash in the tlog stored-hash layout (`StoredHash`); the
 ///   leaf hashes are the level-0 entries.
-/// - `<ledger>.idx.keys` — envelope identities, statement line hashes and checkpoint seqs → offsets (`KeyTable`).
+/// - `<ledger>.idx.keys` — envelope identities, statement line hashes and checkpoint seqs → offsets, and each
+///   subject's first and latest statement → seq (`KeyTable`).
+/// - `<ledger>.idx.subjects` — per record, the next statement with the same subject (`SubjectIndex`).
+///
+/// The state also lists the seqs of the few records a proof bundle may need besides statements: certificates,
+/// CRLs and cosignatures (checkpoints are found through the key table and the verifier state).
 ///
 /// Crash safety: the ledger write and fsync is the commit point. The index is updated after it (data files
 /// synced before the state is replaced), so after a crash it is at worst behind the ledger — caught up by
@@ -24,6 +29,14 @@ public final class LedgerIndex {
     public let hashes: StoredHashFile
     let history: DiskHistory
     let verifier: LedgerVerifier
+    let subjects: SubjectIndex
+    /// Seqs of the certificate, CRL and cosignature records covered.
+    private(set) var kinds: RecordKinds
+    /// Records seen since the last commit that were not reported as statements (seq → offset): classified by
+    /// reading their lines back when committing. They are few (certificates, CRLs, checkpoints, cosignatures).
+    private var unclassified: [Int: Int64] = [:]
+    /// Set when indexing a statement's subject failed: the index is then not saved.
+    private var subjectFailure: TrailError?
     private let ledgerFD: Int32
     /// Ledger bytes the index covers.
     public private(set) var bytes: Int64
@@ -39,12 +52,18 @@ public final class LedgerIndex {
 
     static func statePath(_ ledger: String) -> String { ledger + ".idx" }
     static func filePaths(_ ledger: String) -> [String] {
-        [ledger + ".idx", ledger + ".idx.records", ledger + ".idx.hashes", ledger + ".idx.keys"]
+        [
+            ledger + ".idx", ledger + ".idx.records", ledger + ".idx.hashes", ledger + ".idx.keys", ledger + ".idx.subjects",
+            KeyTable.journalPath(ledger + ".idx.keys"),
+        ]
     }
+
+    /// The version of the index files; an index of another version is rebuilt.
+    static let formatVersion = 2
 
     private init(
         ledgerPath: String, ledgerFD: Int32, records: RecordOffsets, hashes: StoredHashFile, history: DiskHistory,
-        verifier: LedgerVerifier, bytes: Int64
+        verifier: LedgerVerifier, subjects: SubjectIndex, kinds: RecordKinds, bytes: Int64
     ) {
         self.ledgerPath = ledgerPath
         self.ledgerFD = ledgerFD
@@ -52,6 +71,8 @@ public final class LedgerIndex {
         self.hashes = hashes
         self.history = history
         self.verifier = verifier
+        self.subjects = subjects
+        self.kinds = kinds
         self.bytes = bytes
     }
 
@@ -81,41 +102,59 @@ public final class LedgerIndex {
         guard fd >= 0 else { throw TrailError.io("cannot open \(ledger): \(FileIO.errnoText())", file: ledger) }
         let options = VerifyOptions(trust: anchors)
         let index: LedgerIndex
-        if let state = loadState(ledger), let valid = try? reopen(ledger, fd: fd, state: state, size: size, options: options) {
+        if let (state, kinds, journal) = loadState(ledger),
+            let valid = try? reopen(ledger, fd: fd, state: state, kinds: kinds, journal: journal, size: size, options: options)
+        {
             index = valid
         } else {
             index = try fresh(ledger, fd: fd, size: size, options: options)
         }
-        let (records, hashes) = (index.records, index.hashes)
-        index.verifier.onRecord = { _, offset, leaf in
+        let (records, hashes, subjects) = (index.records, index.hashes, index.subjects)
+        index.verifier.onRecord = { [unowned index] seq, offset, leaf in
             records.append(offset)
             hashes.append(leafHash: leaf)
+            subjects.appendRecord()
+            index.unclassified[seq] = offset
             // While catching up (lines of the file), write as we go so memory stays flat.
             if offset < size, records.pendingCount >= 1 << 16 {
                 try? records.flush()
                 try? hashes.flush()
+                do {
+                    try subjects.flush()
+                    try subjects.commitHeads()
+                } catch let e as TrailError {
+                    index.subjectFailure = e
+                } catch {}
             }
+        }
+        index.verifier.onStatement = { [unowned index] s in
+            index.unclassified[s.seq] = nil
+            if let subject = s.checked?.subjectName { subjects.addStatement(seq: s.seq, subject: subject) }
         }
         if index.bytes < size { try index.catchUp(to: size) }
         return index
     }
 
-    private static func loadState(_ ledger: String) -> VerifierState? {
+    private static func loadState(_ ledger: String) -> (VerifierState, RecordKinds, journal: (count: Int, replay: Bool))? {
         guard let data = try? FileIO.read(statePath(ledger)), let nl = data.dropLast().lastIndex(of: 0x0A),
             data.last == 0x0A
         else { return nil }
         let body = Array(data[..<nl])
         guard String(decoding: data[(nl + 1)..<(data.count - 1)], as: UTF8.self) == Digest.sha256Hex(body),
-            let json = try? JSONParser.parse(body), json["index"]?.intValue == 1, let st = json["state"]
+            let json = try? JSONParser.parse(body), json["index"]?.intValue == Int64(formatVersion), let st = json["state"],
+            let kinds = json["records"].flatMap(RecordKinds.init(json:)), case let journal = json["keysJournal"]?.intValue ?? 0,
+            journal >= 0, let state = try? VerifierState(json: st)
         else { return nil }
-        return try? VerifierState(json: st)
+        let boot = json["keysJournalBoot"]?.stringValue
+        return (state, kinds, (Int(journal), boot == nil || boot != KeyTable.bootID || KeyTable.bootID.isEmpty))
     }
 
     /// The existing index, if it matches the ledger: same anchors, the last record it covers ends at its byte
     /// count, hashes to its last leaf and to its last line hash, the genesis line to the first leaf, and the stored
     /// hashes hold its compact range.
     private static func reopen(
-        _ ledger: String, fd: Int32, state st: VerifierState, size: Int64, options: VerifyOptions
+        _ ledger: String, fd: Int32, state st: VerifierState, kinds: RecordKinds, journal: (count: Int, replay: Bool), size: Int64,
+        options: VerifyOptions
     ) throws -> LedgerIndex? {
         guard st.records >= 1, st.tree.size == st.records, st.bytes <= size,
             st.anchors.sorted() == options.trust.map(\.fingerprint).sorted()
@@ -123,8 +162,10 @@ public final class LedgerIndex {
         let paths = filePaths(ledger)
         let recordsFile = try IndexFile(path: paths[1], create: false)
         let hashesFile = try IndexFile(path: paths[2], create: false)
+        let subjectsFile = try IndexFile(path: paths[4], create: false)
         guard recordsFile.size >= Int64(st.records) * 8, hashesFile.size >= Int64(StoredHash.count(st.records)) * 32,
-            let table = KeyTable.open(path: paths[3], used: 0)
+            subjectsFile.size >= Int64(st.records) * 8, kinds.all.allSatisfy({ $0 > 0 && $0 < st.records }),
+            let table = KeyTable.open(path: paths[3], used: 0, journalCount: journal.count, replay: journal.replay)
         else { return nil }
         let records = RecordOffsets(file: recordsFile, count: st.records)
         let hashes = StoredHashFile(file: hashesFile, size: st.records, peaks: st.tree.peaks)
@@ -141,23 +182,25 @@ public final class LedgerIndex {
         let verifier = LedgerVerifier(path: ledger, options: options, history: history, state: st)
         return LedgerIndex(
             ledgerPath: ledger, ledgerFD: fd, records: records, hashes: hashes, history: history, verifier: verifier,
-            bytes: st.bytes)
+            subjects: SubjectIndex(file: subjectsFile, table: table, count: st.records), kinds: kinds, bytes: st.bytes)
     }
 
     /// An empty index (every file replaced), to be filled by `catchUp`.
     private static func fresh(_ ledger: String, fd: Int32, size: Int64, options: VerifyOptions) throws -> LedgerIndex {
         let paths = filePaths(ledger)
         unlink(paths[0])
+        unlink(paths[5])
         let records = RecordOffsets(file: try IndexFile(path: paths[1], truncate: true), count: 0)
         let hashes = StoredHashFile(file: try IndexFile(path: paths[2], truncate: true), size: 0, peaks: [])
-        // About two entries per statement (envelope and line keys), at most half full; statement lines are about
-        // 1 KB (the table doubles when that guess is low).
-        let table = try KeyTable.create(path: paths[3], minimumSlots: Int(size / 1024) * 4)
+        // About two entries per statement (envelope and line keys) and up to two per subject, at most half full;
+        // statement lines are about 1 KB (the table doubles when that guess is low).
+        let table = try KeyTable.create(path: paths[3], minimumSlots: Int(size / 1024) * 6)
+        let subjects = SubjectIndex(file: try IndexFile(path: paths[4], truncate: true), table: table, count: 0)
         let history = DiskHistory(table: table, ledgerFD: fd, limit: .max)  // a new table holds no stale entries
         let verifier = LedgerVerifier(path: ledger, options: options, history: history)
         return LedgerIndex(
             ledgerPath: ledger, ledgerFD: fd, records: records, hashes: hashes, history: history, verifier: verifier,
-            bytes: 0)
+            subjects: subjects, kinds: RecordKinds(), bytes: 0)
     }
 
     /// Verifies the ledger's lines after the covered bytes, indexing them, and saves the state.
@@ -176,17 +219,70 @@ public final class LedgerIndex {
     /// Records that the ledger now holds `bytes` bytes of complete lines — every record the verifier has seen,
     /// including candidates — and saves the index. Call only after the ledger write is durable.
     func commit(bytes newBytes: Int64) throws {
+        if let e = subjectFailure { throw e }
+        var kinds = self.kinds
+        for (seq, offset) in unclassified.sorted(by: { $0.key < $1.key }) {
+            guard let line = readLine(fd: ledgerFD, at: offset), let r = try? Record.parse(line: line), r.seq == seq else {
+                throw TrailError("index-corrupt", "record \(seq) could not be read back at byte \(offset)", file: ledgerPath, seq: seq)
+            }
+            kinds.add(r.type, seq: seq)
+        }
         try records.flush()
         try hashes.flush()
-        try history.commit(limit: newBytes)
+        try subjects.flush()
+        // The links a subject's first and latest entries lead to are durable before those entries are written.
         try records.file.sync()
         try hashes.file.sync()
+        try subjects.file.sync()
+        try history.commit(limit: newBytes)
+        try subjects.commitHeads()
         try history.table.sync()
         var st = verifier.state(bytes: newBytes)
         st.keysUsed = history.table.used
-        let body = JCS.serialize(.object(["index": 1, "state": st.json]))
+        let body = JCS.serialize(
+            .object([
+                "index": .number(JSONNumber(Int64(LedgerIndex.formatVersion))), "state": st.json, "records": kinds.json,
+                "keysJournal": .number(JSONNumber(Int64(history.table.journalCount))), "keysJournalBoot": .string(KeyTable.bootID),
+            ]))
         try FileIO.writeAtomically(body + [0x0A] + Array(Digest.sha256Hex(body).utf8) + [0x0A], to: LedgerIndex.statePath(ledgerPath), overwrite: true)
         bytes = newBytes
+        self.kinds = kinds
+        unclassified.removeAll()
+    }
+}
+
+/// The seqs of the certificate, CRL and cosignature records an index covers, in ledger order.
+struct RecordKinds: Equatable {
+    var certificates: [Int] = []
+    var crls: [Int] = []
+    var cosignatures: [Int] = []
+
+    var all: [Int] { certificates + crls + cosignatures }
+
+    mutating func add(_ type: RecordType, seq: Int) {
+        switch type {
+        case .certificate: certificates.append(seq)
+        case .crl: crls.append(seq)
+        case .cosignature: cosignatures.append(seq)
+        default: break
+        }
+    }
+
+    init() {}
+
+    init?(json v: JSONValue) {
+        func seqs(_ k: String) -> [Int]? {
+            guard let a = v[k]?.arrayValue else { return nil }
+            let out = a.compactMap { $0.intValue.map { Int($0) } }
+            return out.count == a.count ? out : nil
+        }
+        guard let c = seqs("certificates"), let r = seqs("crls"), let s = seqs("cosignatures") else { return nil }
+        (certificates, crls, cosignatures) = (c, r, s)
+    }
+
+    var json: JSONValue {
+        func seqs(_ a: [Int]) -> JSONValue { .array(a.map { .number(JSONNumber(Int64($0))) }) }
+        return .object(["certificates": seqs(certificates), "crls": seqs(crls), "cosignatures": seqs(cosignatures)])
     }
 }
 

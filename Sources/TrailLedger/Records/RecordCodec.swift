@@ -33,6 +33,18 @@ extension Record {
     /// The line chiptrail writes: the record in RFC 8785 canonical form, without the newline.
     public var line: [UInt8] { JCS.serialize(json) }
 
+    /// `Record(seq:time:prev:body: .statement(env)).line`, given `JCS.serialize(env.json)`: the members in RFC 8785
+    /// order (envelope, prev, seq, time, type, v) around the envelope's bytes. `prev` (hex) and the time need no
+    /// escaping. Lets an appender encode envelopes in parallel.
+    static func statementLine(envelopeJSON: [UInt8], seq: Int, time: LedgerTime, prev: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(envelopeJSON.count + 180)
+        out += Array("{\"envelope\":".utf8)
+        out += envelopeJSON
+        out += Array(",\"prev\":\"\(prev)\",\"seq\":\(seq),\"time\":\"\(time.text)\",\"type\":\"statement\",\"v\":1}".utf8)
+        return out
+    }
+
     /// Parses one line strictly (DESIGN.md §4.1). Errors carry stable codes: `line-too-long`,
     /// `malformed-line` (whitespace or CR around the object), `invalid-json`, `duplicate-key`, `invalid-utf8`,
     /// `json-too-deep`, `malformed-record`, `unsupported-version`, `unknown-record-type`.

@@ -90,6 +90,21 @@ public struct Envelope: Sendable, Equatable {
         try self.init(json: value)
     }
 
+    /// Reads envelope files (JSON), in parallel; the result is in the order of `paths`. The first failing file's error
+    /// names it.
+    public static func read(files paths: [String]) throws -> [Envelope] {
+        let results = parallelMap(paths.count) { i in
+            Result { () throws -> Envelope in
+                do {
+                    return try Envelope(json: try FileIO.read(paths[i]))
+                } catch let e as TrailError {
+                    throw e.at(file: paths[i])
+                }
+            }
+        }
+        return try results.map { try $0.get() }
+    }
+
     /// Builds an envelope from its JSON object (`payloadType`, `payload`, `signatures[{keyid, sig}]`).
     public init(json value: JSONValue) throws {
         guard let type = value["payloadType"]?.stringValue, let payload = value["payload"]?.stringValue,
