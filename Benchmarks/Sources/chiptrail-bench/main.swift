@@ -56,6 +56,8 @@ do {
         if !report.integrityOK { exit(1) }
     case "micro":
         try Micro.run()
+    case "steps":
+        try Steps.run(ledger: dir + "/ledger.jsonl", count: intOption("count", 3000))
     case "reindex":
         let t0 = DispatchTime.now().uptimeNanoseconds
         try LedgerIndex.rebuild(ledger: dir + "/ledger.jsonl")
