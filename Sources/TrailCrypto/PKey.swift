@@ -13,6 +13,8 @@ final class PKey: @unchecked Sendable {
     /// as much as a third of the verification itself in OpenSSL 3.0. Guarded by `lock`; each context is used by
     /// one thread at a time.
     private var verifyContexts: [OpaquePointer] = []
+    /// Ready Ed25519 verification contexts (EVP_DigestVerifyInit done), reused the same way.
+    private var digestVerifyContexts: [OpaquePointer] = []
     private let lock = NSLock()
 
     /// Takes ownership of `pkey`; frees it and throws when chiptrail does not accept its algorithm.
@@ -28,6 +30,7 @@ final class PKey: @unchecked Sendable {
 
     deinit {
         for c in verifyContexts { EVP_PKEY_CTX_free(c) }
+        for c in digestVerifyContexts { EVP_MD_CTX_free(c) }
         EVP_PKEY_free(pkey)
     }
 
@@ -67,6 +70,7 @@ final class PKey: @unchecked Sendable {
     func verify<M: ContiguousBytes>(_ signature: [UInt8], _ message: M) -> Bool {
         switch algorithm {
         case .p256, .p384: return verifyECDSA(signature, message)
+        case .ed25519: return verifyEd25519(signature, message)
         default: return verifyDigestVerify(signature, message)
         }
     }
@@ -96,6 +100,38 @@ final class PKey: @unchecked Sendable {
         verifyContexts.append(ctx!)
         lock.unlock()
         return rc == 1
+    }
+
+    /// Ed25519: EVP_DigestVerify on a pooled, initialised context (OpenSSL 3.0 lets a one-shot verification
+    /// context be used again). A context that reports failure is dropped and the signature checked once more on a
+    /// fresh one, so a library that refused reuse would cost time, never a wrong answer.
+    private func verifyEd25519<M: ContiguousBytes>(_ signature: [UInt8], _ message: M) -> Bool {
+        lock.lock()
+        let pooled = digestVerifyContexts.popLast()
+        lock.unlock()
+        guard let ctx = pooled ?? newDigestVerifyContext() else { return false }
+        let rc = message.withUnsafeBytes { m in
+            EVP_DigestVerify(ctx, signature, signature.count, m.baseAddress?.assumingMemoryBound(to: UInt8.self), m.count)
+        }
+        if rc == 1 {
+            lock.lock()
+            digestVerifyContexts.append(ctx)
+            lock.unlock()
+            return true
+        }
+        EVP_MD_CTX_free(ctx)
+        OpenSSLErrors.clear()
+        return verifyDigestVerify(signature, message)
+    }
+
+    private func newDigestVerifyContext() -> OpaquePointer? {
+        guard let mctx = EVP_MD_CTX_new() else { return nil }
+        guard EVP_DigestVerifyInit(mctx, nil, nil, nil, pkey) == 1 else {
+            EVP_MD_CTX_free(mctx)
+            OpenSSLErrors.clear()
+            return nil
+        }
+        return mctx
     }
 
     private func verifyDigestVerify<M: ContiguousBytes>(_ signature: [UInt8], _ message: M) -> Bool {
