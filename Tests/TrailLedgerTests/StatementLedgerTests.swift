@@ -60,6 +60,29 @@ import TrailTestSupport
         #expect(seen[1].signers.first?.organization == "Nvidia Export LLC")
     }
 
+    /// An append larger than one verification batch (256) is checked batch by batch on two threads: a bad
+    /// signature in a later batch refuses the whole append at its own seq, and the same envelopes without it append.
+    @Test func largeAppendIsCheckedInBatches() throws {
+        let (f, _) = try setup()
+        let envs = try (0..<300).map { i in
+            try Samples.envelope(.labTest, predicate: Samples.labTest(tpp: 15000 + Double(i)), signers: [f.pki.lab])
+        }
+        let before = try f.lines
+        var bad = envs
+        bad[280].signatures[0].sig[7] ^= 0x01
+        do {
+            try f.append(bad.map { .envelope($0) })
+            Issue.record("a bad signature was appended")
+        } catch let e as TrailError {
+            #expect(e.code == "signature-invalid")
+            #expect(e.seq == before.count + 280)
+        }
+        #expect(try f.lines == before, "nothing appended")
+        let r = try f.append(envs.map { .envelope($0) })
+        #expect(r.seqs.count == 301 && r.seqs.first == before.count, "300 statements and the checkpoint")
+        #expect(try f.verify().errors.isEmpty)
+    }
+
     @Test func badSignature() throws {
         let (f, forge) = try setup()
         var env = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [f.pki.lab])

@@ -118,14 +118,31 @@ public final class LedgerVerifier {
     public func check(candidates lines: [[UInt8]], at offset: Int64) throws -> [Finding] {
         let before = report.findings.count
         var at = offset
-        var batch: [Slot] = []
+        var slots: [Slot] = []
         for (i, l) in lines.enumerated() {
             var slot = Slot(index: report.records + i, offset: at, line: l)
             slot.pending = true
-            batch.append(slot)
+            slots.append(slot)
             at += Int64(l.count) + 1
         }
-        try process(&batch)
+        let size = max(1, options.batchSize)
+        let batches = stride(from: 0, to: slots.count, by: size).map { Array(slots[$0..<min(slots.count, $0 + size)]) }
+        if batches.count <= 1 {
+            for var b in batches { try process(&b) }
+        } else {
+            // Like `run`: a second thread prepares the next batch while this one completes the one before.
+            let handoff = Handoff<[Slot]>(capacity: 2)
+            let known = Locked(trust?.certificates ?? [:])
+            let work = PreparedWork(batches: batches, options: options, prepare: prepare, known: known, handoff: handoff)
+            let thread = Thread { work.run() }
+            thread.stackSize = 8 << 20
+            thread.start()
+            defer { handoff.close() }
+            while var batch = handoff.take() {
+                try complete(&batch)
+                known.set(trust?.certificates ?? [:])
+            }
+        }
         return Array(report.findings[before...])
     }
 

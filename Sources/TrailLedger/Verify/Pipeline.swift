@@ -113,3 +113,32 @@ final class BatchProducer: @unchecked Sendable {
         }
     }
 }
+
+/// The producer side of `LedgerVerifier.check(candidates:)`: batches already in memory, prepared in order.
+/// `@unchecked Sendable`: after the thread starts only it reads `batches`.
+final class PreparedWork: @unchecked Sendable {
+    private let batches: [[LedgerVerifier.Slot]]
+    private let options: VerifyOptions
+    private let prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?
+    private let known: Locked<[String: RegisteredCertificate]>
+    private let handoff: Handoff<[LedgerVerifier.Slot]>
+
+    init(
+        batches: [[LedgerVerifier.Slot]], options: VerifyOptions, prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?,
+        known: Locked<[String: RegisteredCertificate]>, handoff: Handoff<[LedgerVerifier.Slot]>
+    ) {
+        self.batches = batches
+        self.options = options
+        self.prepare = prepare
+        self.known = known
+        self.handoff = handoff
+    }
+
+    func run() {
+        defer { handoff.close() }
+        for b in batches {
+            let prepared = LedgerVerifier.prepareBatch(b, options: options, prepare: prepare, known: known.get())
+            guard handoff.put(prepared) else { return }
+        }
+    }
+}
