@@ -36,14 +36,16 @@ gen() { # gen N → $BENCH_DIR/lN
   fi
 }
 meta() { python3 -c "import json,sys; print(json.load(open('$1/meta.json'))['$2'])"; }
-timed() { # timed OUT_PREFIX cmd… → sets T_WALL, T_RSS_KB
+timed() { # timed cmd… → sets T_WALL, T_RSS_KB, T_CPU (user + system seconds)
   local f; f="$(mktemp)"
-  /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>"$f.err" || { local rc=$?; [ "$rc" -le 2 ] || { cat "$f.err" >&2; exit 1; }; }
-  read -r T_WALL T_RSS_KB < "$f"; rm -f "$f" "$f.err"
+  /usr/bin/time -f "%e %M %U %S" -o "$f" "$@" >/dev/null 2>"$f.err" || { local rc=$?; [ "$rc" -le 2 ] || { cat "$f.err" >&2; exit 1; }; }
+  local u s; read -r T_WALL T_RSS_KB u s < <(tail -1 "$f"); rm -f "$f" "$f.err"
+  T_CPU="$(python3 -c "print(f'{$u+$s:.2f}')")"
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "== machine" >&2
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 cpus="$(nproc)"
 model="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 mem="$(free -g | awk '/Mem:/ {print $2" GiB"}')"
@@ -75,7 +77,7 @@ print(f'{lines/w:.0f} {sigs/w:.0f} {limit:.0f} {sigs/w/limit:.2f}')")"
   row "ledger verify $n: records/s" "$rps" "" ""
   row "ledger verify $n: signatures/s" "$sps" "$limit (mix)" "$ratio"
   row "ledger verify $n: peak RSS" "$((T_RSS_KB / 1024)) MB" "< 150 MB" ""
-  row "ledger verify $n: wall" "${T_WALL} s" "" ""
+  row "ledger verify $n: wall / CPU" "${T_WALL} s / ${T_CPU} s" "" ""
   # The same through the library alone (integrity only): what TrailLedger itself costs.
   timed "$BENCH" verify --dir "$d"
   read -r sps ratio <<<"$(python3 -c "
@@ -132,5 +134,5 @@ row "index proof (lib) @$big: avg" "$(echo "$pb" | sed -n 's/.*proof_avg_ms=\([0
 row "index open+validate (lib) @$big" "$(echo "$pb" | sed -n 's/.*index_open_ms=\([0-9.]*\).*/\1/p') ms" "" ""
 
 echo
-echo "machine: $cpus CPUs, $model, $mem; $ossl; load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $cpus CPUs, $model, $mem; $ossl; load at start: $load_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "${rows[@]}"
