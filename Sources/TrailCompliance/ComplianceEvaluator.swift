@@ -3,8 +3,9 @@ import TrailLedger
 
 /// Per-shipment evaluation of verified statements against a policy (DESIGN.md §5).
 ///
-/// Feed every statement in ledger order with `consume`, then call `evaluate`. Per statement the evaluator keeps a
-/// few dozen bytes plus what the rules need (8 bytes per manifest serial), never the statement itself.
+/// Feed every statement in ledger order with `consume`, then call `evaluate`. A shipment statement is reduced to
+/// what the rules and the timeline need and written to an `EntryStore` (a temporary file); memory holds one offset
+/// per shipment, the license statements and the interned signer sets — never a statement itself.
 public final class ComplianceEvaluator {
     public let policy: Policy
     /// Shipment id → offset of its latest entry in `store`.
