@@ -122,6 +122,53 @@ private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try decodeScalar(type, try value(key), PathNode(node, key))
     }
 
+    // The scalar types the statements use, without generic dispatch or dynamic casts.
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        let v = try value(key)
+        guard case .string(let s) = v else { return try decodeScalar(type, v, PathNode(node, key)) }
+        return s
+    }
+
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        let v = try value(key)
+        guard case .number(let n) = v, let i = n.int64Value, let x = Int(exactly: i) else {
+            return try decodeScalar(type, v, PathNode(node, key))
+        }
+        return x
+    }
+
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        let v = try value(key)
+        guard case .number(let n) = v else { return try decodeScalar(type, v, PathNode(node, key)) }
+        return n.doubleValue
+    }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        let v = try value(key)
+        guard case .bool(let b) = v else { return try decodeScalar(type, v, PathNode(node, key)) }
+        return b
+    }
+
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        guard let v = object[key.stringValue], !v.isNull else { return nil }
+        guard case .string(let s) = v else { return try decodeScalar(type, v, PathNode(node, key)) }
+        return s
+    }
+
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        guard let v = object[key.stringValue], !v.isNull else { return nil }
+        guard case .number(let n) = v else { return try decodeScalar(type, v, PathNode(node, key)) }
+        return n.doubleValue
+    }
+
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        guard let v = object[key.stringValue], !v.isNull else { return nil }
+        guard case .number(let n) = v, let i = n.int64Value, let x = Int(exactly: i) else {
+            return try decodeScalar(type, v, PathNode(node, key))
+        }
+        return x
+    }
+
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let v = object[key.stringValue], !v.isNull else { return nil }
         return try decodeScalar(type, v, PathNode(node, key))
@@ -173,6 +220,13 @@ private struct Unkeyed: UnkeyedDecodingContainer {
         let v = try current(type)
         defer { currentIndex += 1 }
         return try decodeScalar(type, v, here())
+    }
+
+    mutating func decode(_ type: String.Type) throws -> String {
+        let v = try current(type)
+        guard case .string(let s) = v else { return try decodeScalar(type, v, here()) }
+        currentIndex += 1
+        return s
     }
 
     mutating func nestedContainer<N: CodingKey>(keyedBy: N.Type) throws -> KeyedDecodingContainer<N> {
