@@ -138,12 +138,13 @@ extension ComplianceEvaluator {
         var roles: [String]
     }
 
-    /// A serial number's key: the first 8 bytes of its SHA-256 (collision-resistant against crafted serials).
+    /// A serial number's key: a 64-bit SipHash of its UTF-8 bytes under the process's random hashing key, so that
+    /// serials cannot be crafted to collide; keys are compared only within one run.
     static func serialKey(_ serial: String) -> UInt64 {
-        let h = Digest.sha256(Array(serial.utf8))
-        var k: UInt64 = 0
-        for i in 0..<8 { k = k << 8 | UInt64(h[i]) }
-        return k
+        var h = Hasher()
+        var s = serial
+        s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        return UInt64(bitPattern: Int64(h.finalize()))
     }
 
     static func serialKeys(_ serials: [String]) -> [UInt64] {
@@ -166,5 +167,65 @@ extension Array where Element == UInt64 {
             if self[mid] < k { lo = mid + 1 } else { hi = mid }
         }
         return lo < count && self[lo] == k
+    }
+}
+
+/// Two independent keyed hashes (SipHash under the process's random key) over a claim's parts: 128 bits.
+struct ClaimHasher {
+    private var a = Hasher()
+    private var b = Hasher()
+
+    init() { b.combine(UInt8(0xB5)) }
+
+    private mutating func tag(_ t: UInt8) {
+        a.combine(t)
+        b.combine(t)
+    }
+
+    private mutating func int(_ n: Int) {
+        a.combine(n)
+        b.combine(n)
+    }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            int(u.count)
+            a.combine(bytes: UnsafeRawBufferPointer(u))
+            b.combine(bytes: UnsafeRawBufferPointer(u))
+        }
+    }
+
+    mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: tag(0)
+        case .bool(let x):
+            tag(1)
+            tag(x ? 1 : 0)
+        case .number(let n):
+            tag(2)
+            // RFC 8785 prints every number from its double, and +0 and -0 alike.
+            let d = n.doubleValue == 0 ? 0 : n.doubleValue
+            a.combine(d.bitPattern)
+            b.combine(d.bitPattern)
+        case .string(let s):
+            tag(3)
+            string(s)
+        case .array(let items):
+            tag(4)
+            int(items.count)
+            for i in items { value(i) }
+        case .object(let o):
+            tag(5)
+            int(o.members.count)
+            for m in o.members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                string(m.key)
+                value(m.value)
+            }
+        }
+    }
+
+    func finalize() -> ComplianceEvaluator.Key128 {
+        ComplianceEvaluator.Key128(a: UInt64(bitPattern: Int64(a.finalize())), b: UInt64(bitPattern: Int64(b.finalize())))
     }
 }

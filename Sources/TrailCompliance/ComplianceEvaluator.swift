@@ -103,13 +103,17 @@ public final class ComplianceEvaluator {
         return i
     }
 
-    /// The claim's identity: the same predicate about the same subject, however often it is signed.
+    /// The claim's identity: the same predicate about the same subject, however often it is signed. Equal exactly
+    /// when predicate type, subject name, subject digest and the predicates' RFC 8785 forms are equal (a structural
+    /// walk: members in key order, numbers as doubles, strings as UTF-8 bytes), hashed with the process's keyed hash
+    /// — the keys are compared only within one run.
     static func claim(_ c: CheckedStatement) -> Key128 {
-        var bytes = Array(c.statement.predicateType.utf8) + [0]
-        bytes += Array(c.subjectName.utf8) + [0]
-        bytes += Array((c.subjectDigest ?? "").utf8) + [0]
-        bytes += c.statement.predicateJSON
-        return Key128(Digest.sha256(bytes))
+        var h = ClaimHasher()
+        h.string(c.statement.predicateType)
+        h.string(c.subjectName)
+        h.string(c.subjectDigest ?? "")
+        h.value(c.statement.predicate)
+        return h.finalize()
     }
 
     static func fact(_ c: CheckedStatement) -> Fact? {

@@ -103,3 +103,41 @@ import TrailLedger
         }
     }
 }
+
+/// Claim identity: equal exactly when the predicates' RFC 8785 forms are equal.
+@Suite struct ClaimKeyTests {
+    func key(_ json: String) throws -> ComplianceEvaluator.Key128 {
+        var h = ClaimHasher()
+        h.string("https://example.com/p/v1")
+        h.value(try JSONParser.parse(Array(json.utf8)))
+        return h.finalize()
+    }
+
+    @Test func sameCanonicalFormSameKey() throws {
+        for (a, b) in [
+            (#"{"a":1,"b":[true,null,"x"]}"#, #"{ "b" : [true, null, "x"], "a" : 1.0 }"#),
+            (#"{"t":-0}"#, #"{"t":0}"#),
+            (#"{"n":1e2}"#, #"{"n":100}"#),
+            (#"{"s":"\u00e9"}"#, #"{"s":"é"}"#),
+        ] {
+            #expect(try key(a) == key(b), "\(a) vs \(b)")
+            #expect(JCS.serialize(try JSONParser.parse(Array(a.utf8))) == JCS.serialize(try JSONParser.parse(Array(b.utf8))))
+        }
+    }
+
+    @Test func differentCanonicalFormDifferentKey() throws {
+        for (a, b) in [
+            (#"{"a":1}"#, #"{"a":2}"#), (#"{"a":"1"}"#, #"{"a":1}"#), (#"{"a":[1,2]}"#, #"{"a":[2,1]}"#),
+            (#"{"a":{"b":1}}"#, #"{"a":{"b":1,"c":null}}"#), (#"{"ab":"c"}"#, #"{"a":"bc"}"#),
+            (#"{"s":"é"}"#, #"{"s":"e\u0301"}"#), (#"[["a"],"b"]"#, #"[["a","b"]]"#), (#"{"a":true}"#, #"{"a":1}"#),
+        ] {
+            #expect(try key(a) != key(b), "\(a) vs \(b)")
+        }
+    }
+
+    @Test func serialKeysSeparateSerials() {
+        let keys = ComplianceEvaluator.serialKeys((0..<2000).map { "H200-SN-\($0)" } + ["H200-SN-7"])
+        #expect(keys.count == 2000, "duplicates collapse, distinct serials stay distinct")
+        #expect(ComplianceEvaluator.serialKey("é") != ComplianceEvaluator.serialKey("e\u{301}"))
+    }
+}
