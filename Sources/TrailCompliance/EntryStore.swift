@@ -16,8 +16,9 @@ final class EntryStore {
     private var flushed: Int64 = 0
     private static let flushSize = 1 << 20
 
-    init() {
-        let dir = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    /// `directory`: where the temporary file goes (default `$TMPDIR`, else `/tmp`).
+    init(directory: String? = nil) {
+        let dir = directory ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((dir + "/chiptrail-evaluate-XXXXXX").utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd >= 0 {
@@ -27,6 +28,9 @@ final class EntryStore {
     }
 
     deinit { if fd >= 0 { close(fd) } }
+
+    /// False when no temporary file could be made and the entries stay in memory.
+    var usesFile: Bool { fd >= 0 }
 
     private var end: Int64 { flushed + Int64(buffer.count) }
 

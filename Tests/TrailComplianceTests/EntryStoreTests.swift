@@ -65,8 +65,11 @@ import TrailLedger
         }
     }
 
-    @Test func chainsSurviveInterleavingAndTheFlushToDisk() throws {
-        let store = EntryStore()
+    @Test(arguments: [nil, "/nonexistent/chiptrail-test"])
+    func chainsSurviveInterleavingAndTheFlushToDisk(_ directory: String?) throws {
+        let store = EntryStore(directory: directory)
+        // Without a writable directory the entries stay in memory and read back the same.
+        #expect(store.usesFile == (directory == nil))
         var heads: [Int: Int64] = [:]
         var expected: [Int: [Int]] = [:]
         // ~3 MB: several flushes of the 1 MB buffer, each shipment's chain spread across them.
