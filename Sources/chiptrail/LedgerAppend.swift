@@ -78,7 +78,7 @@ struct LedgerAppend: AsyncParsableCommand {
             let key = try loadPrivateKey(operatorKey, keyOptions)
             let result = try Ledger.append(path: ledger, operatorKey: key, items: items, trust: try loadCertificates(trust))
             if format == .json {
-                printJSON(["seqs": result.seqs, "treeSize": result.treeSize, "checkpoint": result.checkpoint ?? NSNull()])
+                printJSON(["seqs": result.seqs, "treeSize": result.treeSize, "checkpoint": result.checkpoint.map { $0 as Any } ?? NSNull()])
             } else {
                 print("appended seq \(result.seqs.first!)…\(result.seqs.last!) to \(ledger); tree size \(result.treeSize)")
             }

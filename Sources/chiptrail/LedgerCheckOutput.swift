@@ -13,7 +13,7 @@ extension LedgerCheck {
         -> LedgerCheck
     {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-        let p = progress(size ?? 0)
+        let p = progress(size)
         defer { p.done() }
         return try run(path: path, options: options, policy: policy, onProgress: { p.update($0) })
     }

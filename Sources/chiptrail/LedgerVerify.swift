@@ -29,7 +29,7 @@ struct LedgerVerify: AsyncParsableCommand {
             if let since { options.since = try FileIO.readText(since) }
             let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
             let size = (try? FileManager.default.attributesOfItem(atPath: ledger)[.size] as? Int64) ?? 0
-            let progress = Progress("verifying \(ledger)", total: size ?? 0, format: format)
+            let progress = Progress("verifying \(ledger)", total: size, format: format)
             let out = StdoutWriter()
             var tail: [UInt8] = []
             var shown = 0
