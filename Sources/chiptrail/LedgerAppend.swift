@@ -66,6 +66,7 @@ struct LedgerAppend: AsyncParsableCommand {
     }
 
     func run() async throws {
+        showIndexProgress(ledger, format: format)
         try await reporting(format: format) {
             let chainCerts = try loadCertificates(chain)
             var items: [AppendItem] = try cert.map { .certificate(try loadCertificate($0), chain: chainCerts) }

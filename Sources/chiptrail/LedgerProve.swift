@@ -31,6 +31,7 @@ struct LedgerProve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        showIndexProgress(ledger, format: format)
         try await reporting(format: format) {
             if tlogProof, let seq {
                 let proof = try TlogProof.make(ledger: ledger, seq: seq, checkpointSeq: checkpoint)

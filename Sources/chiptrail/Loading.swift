@@ -65,3 +65,34 @@ final class Progress {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }
+
+/// Shows the sidecar index catching up with `ledger` (minutes for a million records after the index was lost) on a
+/// terminal; nothing when piped or with `--format json`.
+func showIndexProgress(_ ledger: String, format: OutputFormat) {
+    let shown = IndexProgress(label: "indexing \(ledger)", format: format)
+    LedgerIndex.catchUpProgress = { done, total in shown.update(done, total) }
+}
+
+private final class IndexProgress {
+    private let label: String
+    private let format: OutputFormat
+    private var progress: Progress?
+
+    init(label: String, format: OutputFormat) {
+        self.label = label
+        self.format = format
+    }
+
+    func update(_ done: Int64, _ total: Int64) {
+        // A short catch-up (the usual one, after another appender) shows nothing.
+        if progress == nil && total - done < 16 << 20 { return }
+        let p = progress ?? Progress(label, total: total, format: format)
+        progress = p
+        if done >= total {
+            p.done()
+            progress = nil
+        } else {
+            p.update(done)
+        }
+    }
+}

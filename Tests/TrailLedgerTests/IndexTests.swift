@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TrailCrypto
-import TrailLedger
+@testable import TrailLedger
 import TrailTestSupport
 
 /// The sidecar index: tlog layout, proofs, and that append gives the same result whatever state the index is in.
@@ -80,6 +80,19 @@ import TrailTestSupport
         #expect(FileManager.default.fileExists(atPath: f.path + ".idx"))
         // The rebuilt index still knows every earlier envelope: a duplicate is refused.
         #expect(thrownCode { try f.append([try envelope(f, "SHP-0")]) } == "duplicate-statement")
+    }
+
+    @Test func rebuildReportsItsProgressUpToTheLedgerSize() throws {
+        let f = try ledger(batches: 2)
+        let size = Int64(try f.dir.read("ledger.jsonl").count)
+        let seen = Locked<[(Int64, Int64)]>([])
+        LedgerIndex.catchUpProgress = { done, total in seen.update { $0.append((done, total)) } }
+        defer { LedgerIndex.catchUpProgress = nil }
+        try LedgerIndex.rebuild(ledger: f.path)
+        // Other tests may index other ledgers meanwhile: look only at calls that end at this ledger's size.
+        let mine = seen.get().filter { $0.1 == size }
+        #expect(mine.last.map { $0 == (size, size) } == true, "\(mine)")
+        #expect(mine.allSatisfy { $0.0 <= size })
     }
 
     @Test func caughtUpWhenBehind() throws {

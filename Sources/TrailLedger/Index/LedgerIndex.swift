@@ -203,8 +203,20 @@ public final class LedgerIndex {
             subjects: subjects, kinds: RecordKinds(), bytes: 0)
     }
 
+    /// Told how far a catch-up or rebuild has read (bytes done, bytes to reach), for a progress display: indexing
+    /// a million-record ledger takes minutes. Set once at start-up (the CLI does, for a terminal).
+    public static var catchUpProgress: ((_ done: Int64, _ total: Int64) -> Void)? {
+        get { progressHook.get() }
+        set { progressHook.set(newValue) }
+    }
+    private static let progressHook = Locked<((Int64, Int64) -> Void)?>(nil)
+
     /// Verifies the ledger's lines after the covered bytes, indexing them, and saves the state.
     private func catchUp(to size: Int64) throws {
+        if let progress = Self.catchUpProgress {
+            verifier.onProgress = { progress($0, size) }
+        }
+        defer { Self.catchUpProgress?(size, size) }
         let report = try verifier.run()
         if let bad = report.errors.first {
             throw TrailError(

@@ -58,6 +58,7 @@ final class Locked<T>: @unchecked Sendable {
     init(_ v: T) { value = v }
     func get() -> T { lock.withLock { value } }
     func set(_ v: T) { lock.withLock { value = v } }
+    func update(_ body: (inout T) -> Void) { lock.withLock { body(&value) } }
 }
 
 /// The reader side of `LedgerVerifier.run`: reads lines into batches and runs each batch's parallel phase.
