@@ -66,12 +66,15 @@ public final class StoredHashFile: MerkleHashSource {
     }
 }
 
-/// Byte offsets of the ledger's lines (`<ledger>.idx.records`, 8 bytes little-endian per record).
-final class RecordOffsets {
+/// A file of 8-byte little-endian words, one per record: words of new records are buffered until `flush`, changes
+/// to words already written are kept as patches until then.
+final class WordColumn {
     let file: IndexFile
+    /// Records covered, including those not yet flushed.
     private(set) var count: Int
     private var flushedCount: Int
-    private var pending: [Int64] = []
+    private var pending: [UInt64] = []
+    private var patches: [Int: UInt64] = [:]
 
     init(file: IndexFile, count: Int) {
         self.file = file
@@ -81,25 +84,47 @@ final class RecordOffsets {
 
     var pendingCount: Int { pending.count }
 
-    func offset(of seq: Int) -> Int64? {
-        guard seq >= 0 && seq < count else { return nil }
-        if seq >= flushedCount { return pending[seq - flushedCount] }
-        guard let b = file.read(at: Int64(seq) * 8, count: 8) else { return nil }
-        return b.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
-    }
-
-    func append(_ offset: Int64) {
-        pending.append(offset)
+    func append(_ word: UInt64) {
+        pending.append(word)
         count += 1
     }
 
+    /// The word of record `i`; nil outside the column or when it cannot be read.
+    func word(_ i: Int) -> UInt64? {
+        guard i >= 0 && i < count else { return nil }
+        if i >= flushedCount { return pending[i - flushedCount] }
+        if let p = patches[i] { return p }
+        guard let b = file.read(at: Int64(i) * 8, count: 8) else { return nil }
+        return b.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    }
+
+    func set(_ i: Int, _ word: UInt64) {
+        if i >= flushedCount { pending[i - flushedCount] = word } else { patches[i] = word }
+    }
+
     func flush() throws {
+        for (i, w) in patches { try withUnsafeBytes(of: w.littleEndian) { try file.write($0, at: Int64(i) * 8) } }
+        patches.removeAll()
         guard !pending.isEmpty else { return }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(pending.count * 8)
-        for o in pending { withUnsafeBytes(of: o.littleEndian) { bytes += $0 } }
+        for w in pending { withUnsafeBytes(of: w.littleEndian) { bytes += $0 } }
         try file.write(bytes, at: Int64(flushedCount) * 8)
         pending.removeAll()
         flushedCount = count
     }
+}
+
+/// Byte offsets of the ledger's lines (`<ledger>.idx.records`, 8 bytes little-endian per record).
+final class RecordOffsets {
+    private let column: WordColumn
+    var file: IndexFile { column.file }
+    var count: Int { column.count }
+    var pendingCount: Int { column.pendingCount }
+
+    init(file: IndexFile, count: Int) { column = WordColumn(file: file, count: count) }
+
+    func offset(of seq: Int) -> Int64? { column.word(seq).map { Int64(bitPattern: $0) } }
+    func append(_ offset: Int64) { column.append(UInt64(bitPattern: offset)) }
+    func flush() throws { try column.flush() }
 }

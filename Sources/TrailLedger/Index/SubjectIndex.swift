@@ -13,22 +13,19 @@ import TrailCrypto
 /// append killed before its index state was saved, so it counts as absent and is overwritten. Readers check every
 /// statement they follow (its seq and subject) and treat a seq beyond the covered records as the end of the list.
 final class SubjectIndex {
-    let file: IndexFile
+    /// Per record, 1 + the seq of the next statement with the same subject (0: none).
+    private let links: WordColumn
     let table: KeyTable
-    /// Records covered, including those not yet flushed.
-    private(set) var count: Int
-    private var flushedCount: Int
-    private var pending: [UInt64] = []
-    /// Links of flushed records changed since the last flush.
-    private var patches: [Int: UInt64] = [:]
     /// First and latest statement per subject key, not yet in the table.
     private var heads: [StatementKey: Int] = [:]
 
+    var file: IndexFile { links.file }
+    /// Records covered, including those not yet flushed.
+    var count: Int { links.count }
+
     init(file: IndexFile, table: KeyTable, count: Int) {
-        self.file = file
+        links = WordColumn(file: file, count: count)
         self.table = table
-        self.count = count
-        self.flushedCount = count
     }
 
     static func firstKey(_ subject: String) -> StatementKey {
@@ -40,30 +37,15 @@ final class SubjectIndex {
     }
 
     /// Reserves the link slot of the next record.
-    func appendRecord() {
-        pending.append(0)
-        count += 1
-    }
+    func appendRecord() { links.append(0) }
 
     /// The seq of the statement after `seq` with the same subject, as stored (unchecked).
     func next(of seq: Int) -> Int? {
-        let raw: UInt64
-        if seq >= flushedCount {
-            guard seq - flushedCount < pending.count else { return nil }
-            raw = pending[seq - flushedCount]
-        } else if let p = patches[seq] {
-            raw = p
-        } else {
-            guard let b = file.read(at: Int64(seq) * 8, count: 8) else { return nil }
-            raw = b.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        }
+        guard seq >= 0, let raw = links.word(seq) else { return nil }
         return raw == 0 || raw > UInt64(Int.max) ? nil : Int(raw - 1)
     }
 
-    private func setNext(of seq: Int, _ next: Int?) {
-        let raw = next.map { UInt64($0) + 1 } ?? 0
-        if seq >= flushedCount { pending[seq - flushedCount] = raw } else { patches[seq] = raw }
-    }
+    private func setNext(of seq: Int, _ next: Int?) { links.set(seq, next.map { UInt64($0) + 1 } ?? 0) }
 
     private func lookup(_ key: StatementKey) -> Int? {
         if let s = heads[key] { return s }
@@ -92,19 +74,7 @@ final class SubjectIndex {
     }
 
     /// Writes the links of appended records and changed links.
-    func flush() throws {
-        if !patches.isEmpty {
-            for (seq, raw) in patches { try withUnsafeBytes(of: raw.littleEndian) { try file.write($0, at: Int64(seq) * 8) } }
-            patches.removeAll()
-        }
-        guard !pending.isEmpty else { return }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(pending.count * 8)
-        for o in pending { withUnsafeBytes(of: o.littleEndian) { bytes += $0 } }
-        try file.write(bytes, at: Int64(flushedCount) * 8)
-        pending.removeAll()
-        flushedCount = count
-    }
+    func flush() throws { try links.flush() }
 
     /// Writes the first and latest statement of the subjects seen since the last call into the key table (after the
     /// links they lead to are written).

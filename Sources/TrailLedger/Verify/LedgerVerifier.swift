@@ -69,22 +69,29 @@ public final class LedgerVerifier {
         let reader = try LineReader(
             path: path, startOffset: resumeOffset, startIndex: report.records,
             hardLimit: max(options.maxLineLength * 4, 1 << 22))
+        resumeOffset = try pipeline(.file(reader), reportProgress: true) ?? resumeOffset
+        finish()
+        return report
+    }
+
+    /// Runs batches from `source` through both phases: a second thread prepares the next batch (parallel phase)
+    /// while this one completes the batch before. Returns the byte offset after the last batch completed.
+    private func pipeline(_ source: BatchProducer.Source, reportProgress: Bool) throws -> Int64? {
         let handoff = Handoff<Stage>(capacity: 2)
         let known = Locked(trust?.certificates ?? [:])
-        let producer = BatchProducer(
-            reader: reader, options: options, prepare: prepare, handoff: handoff, known: known)
+        let producer = BatchProducer(source: source, options: options, prepare: prepare, handoff: handoff, known: known)
         let thread = Thread { producer.run() }
         thread.stackSize = 8 << 20
         thread.start()
         defer { handoff.close() }
-        var offsetReached = resumeOffset
+        var offsetReached: Int64?
         while let stage = handoff.take() {
             switch stage {
             case .batch(var batch, let reached):
                 try complete(&batch)
                 known.set(trust?.certificates ?? [:])
                 offsetReached = reached
-                onProgress?(reached)
+                if reportProgress { onProgress?(reached) }
             case .tornTail(let offset, let length):
                 report.tornTailOffset = offset
                 add(
@@ -98,9 +105,7 @@ public final class LedgerVerifier {
                 throw e
             }
         }
-        resumeOffset = offsetReached
-        finish()
-        return report
+        return offsetReached
     }
 
     // MARK: - Continuing with candidate records (append)
@@ -127,22 +132,7 @@ public final class LedgerVerifier {
         }
         let size = max(1, options.batchSize)
         let batches = stride(from: 0, to: slots.count, by: size).map { Array(slots[$0..<min(slots.count, $0 + size)]) }
-        if batches.count <= 1 {
-            for var b in batches { try process(&b) }
-        } else {
-            // Like `run`: a second thread prepares the next batch while this one completes the one before.
-            let handoff = Handoff<[Slot]>(capacity: 2)
-            let known = Locked(trust?.certificates ?? [:])
-            let work = PreparedWork(batches: batches, options: options, prepare: prepare, known: known, handoff: handoff)
-            let thread = Thread { work.run() }
-            thread.stackSize = 8 << 20
-            thread.start()
-            defer { handoff.close() }
-            while var batch = handoff.take() {
-                try complete(&batch)
-                known.set(trust?.certificates ?? [:])
-            }
-        }
+        _ = try pipeline(.batches(batches), reportProgress: false)
         return Array(report.findings[before...])
     }
 
@@ -210,13 +200,6 @@ public final class LedgerVerifier {
         var early: Bool?
     }
 
-    /// Both halves of a batch on this thread (candidate records at append).
-    private func process(_ batch: inout [Slot]) throws {
-        guard !batch.isEmpty else { return }
-        batch = Self.prepareBatch(batch, options: options, prepare: prepare, known: trust?.certificates ?? [:])
-        try complete(&batch)
-    }
-
     /// Phase 1 (parallel): hash, parse, decode statements, check signatures by keys registered before the batch
     /// (`known`). Whether a signer may sign at the record's time is still decided sequentially; only the
     /// arithmetic moves. Reads nothing of the verifier's state, so it can run while an earlier batch completes.
@@ -237,8 +220,10 @@ public final class LedgerVerifier {
                     s.envelopeKey = StatementKey(env.duplicateKey)
                     do { s.checked = try CheckedStatement(envelope: env) } catch let e as TrailError { s.checkError = e } catch {}
                     if let prepare, let c = s.checked { s.prepared = prepare(c) }
-                    s.early = env.signatures.map { sig in
-                        known[sig.keyid.lowercased()].map { $0.publicKey.verify(signature: sig.sig, for: env.pae) }
+                    let keys = env.signatures.map { known[$0.keyid.lowercased()]?.publicKey }
+                    if keys.contains(where: { $0 != nil }) {
+                        let pae = env.pae
+                        s.early = zip(env.signatures, keys).map { sig, key in key?.verify(signature: sig.sig, for: pae) }
                     }
                 }
                 if strict { s.canonical = JCS.isCanonical(s.line) }

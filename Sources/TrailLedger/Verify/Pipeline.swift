@@ -61,10 +61,16 @@ final class Locked<T>: @unchecked Sendable {
     func update(_ body: (inout T) -> Void) { lock.withLock { body(&value) } }
 }
 
-/// The reader side of `LedgerVerifier.run`: reads lines into batches and runs each batch's parallel phase.
-/// `@unchecked Sendable`: after `start` only the producer thread touches the reader.
+/// The producing side of the verifier's pipeline: forms batches — from the ledger file (`run`) or from candidate
+/// lines already in memory (`check(candidates:)`) — and runs each batch's parallel phase.
+/// `@unchecked Sendable`: after the thread starts only it touches the source.
 final class BatchProducer: @unchecked Sendable {
-    private let reader: LineReader
+    enum Source {
+        case file(LineReader)
+        case batches([[LedgerVerifier.Slot]])
+    }
+
+    private let source: Source
     private let options: VerifyOptions
     private let prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?
     private let handoff: Handoff<Stage>
@@ -72,74 +78,53 @@ final class BatchProducer: @unchecked Sendable {
     private let known: Locked<[String: RegisteredCertificate]>
 
     init(
-        reader: LineReader, options: VerifyOptions, prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?,
+        source: Source, options: VerifyOptions, prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?,
         handoff: Handoff<Stage>, known: Locked<[String: RegisteredCertificate]>
     ) {
-        self.reader = reader
+        self.source = source
         self.options = options
         self.prepare = prepare
         self.handoff = handoff
         self.known = known
     }
 
+    /// Prepares `batch` and hands it over; false once the verifying thread has stopped.
+    private func ship(_ batch: [LedgerVerifier.Slot]) -> Bool {
+        guard let last = batch.last else { return true }
+        let prepared = LedgerVerifier.prepareBatch(batch, options: options, prepare: prepare, known: known.get())
+        return handoff.put(.batch(prepared, reached: last.offset + Int64(last.line.count) + 1))
+    }
+
     func run() {
-        var batch: [LedgerVerifier.Slot] = []
-        batch.reserveCapacity(options.batchSize)
-        var reached: Int64 = 0
-        func ship() -> Bool {
-            guard !batch.isEmpty else { return true }
-            let prepared = LedgerVerifier.prepareBatch(batch, options: options, prepare: prepare, known: known.get())
-            batch.removeAll(keepingCapacity: true)
-            return handoff.put(.batch(prepared, reached: reached))
-        }
         defer { handoff.close() }
-        do {
-            while let item = try reader.next() {
-                switch item {
-                case .line(let index, let offset, let bytes):
-                    batch.append(LedgerVerifier.Slot(index: index, offset: offset, line: bytes))
-                    reached = offset + Int64(bytes.count) + 1
-                    if batch.count == options.batchSize, !ship() { return }
-                case .tornTail(let offset, let length):
-                    guard ship() else { return }
-                    _ = handoff.put(.tornTail(offset: offset, length: length))
-                }
+        switch source {
+        case .batches(let batches):
+            for b in batches where !ship(b) { return }
+        case .file(let reader):
+            var batch: [LedgerVerifier.Slot] = []
+            batch.reserveCapacity(options.batchSize)
+            func flush() -> Bool {
+                defer { batch.removeAll(keepingCapacity: true) }
+                return ship(batch)
             }
-            _ = ship()
-        } catch let e as TrailError where e.code == "line-too-long" {
-            guard ship() else { return }
-            _ = handoff.put(.lineTooLong(e))
-        } catch {
-            _ = handoff.put(.failure(error))
-        }
-    }
-}
-
-/// The producer side of `LedgerVerifier.check(candidates:)`: batches already in memory, prepared in order.
-/// `@unchecked Sendable`: after the thread starts only it reads `batches`.
-final class PreparedWork: @unchecked Sendable {
-    private let batches: [[LedgerVerifier.Slot]]
-    private let options: VerifyOptions
-    private let prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?
-    private let known: Locked<[String: RegisteredCertificate]>
-    private let handoff: Handoff<[LedgerVerifier.Slot]>
-
-    init(
-        batches: [[LedgerVerifier.Slot]], options: VerifyOptions, prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?,
-        known: Locked<[String: RegisteredCertificate]>, handoff: Handoff<[LedgerVerifier.Slot]>
-    ) {
-        self.batches = batches
-        self.options = options
-        self.prepare = prepare
-        self.known = known
-        self.handoff = handoff
-    }
-
-    func run() {
-        defer { handoff.close() }
-        for b in batches {
-            let prepared = LedgerVerifier.prepareBatch(b, options: options, prepare: prepare, known: known.get())
-            guard handoff.put(prepared) else { return }
+            do {
+                while let item = try reader.next() {
+                    switch item {
+                    case .line(let index, let offset, let bytes):
+                        batch.append(LedgerVerifier.Slot(index: index, offset: offset, line: bytes))
+                        if batch.count == options.batchSize, !flush() { return }
+                    case .tornTail(let offset, let length):
+                        guard flush() else { return }
+                        _ = handoff.put(.tornTail(offset: offset, length: length))
+                    }
+                }
+                _ = flush()
+            } catch let e as TrailError where e.code == "line-too-long" {
+                guard flush() else { return }
+                _ = handoff.put(.lineTooLong(e))
+            } catch {
+                _ = handoff.put(.failure(error))
+            }
         }
     }
 }
