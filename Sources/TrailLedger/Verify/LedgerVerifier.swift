@@ -33,6 +33,8 @@ public final class LedgerVerifier {
     private var sinceRoot: MerkleHash?
     /// Where the records after the restored state start (0 for a whole file).
     private var resumeOffset: Int64 = 0
+    /// Records after a genesis that could not be trusted (not checked, counted once at the end).
+    private var unverifiable = 0
     /// Envelope identities, retraction targets and checkpoints of earlier records.
     let history: VerifierHistory
     /// Called for every record in order with its seq, byte offset and leaf hash (the index's tree and offsets).
@@ -122,6 +124,8 @@ public final class LedgerVerifier {
     /// acceptable). Call after `run()` or a restore; the verifier's state then includes them.
     public func check(candidates lines: [[UInt8]], at offset: Int64) throws -> [Finding] {
         let before = report.findings.count
+        checkingCandidates = true
+        defer { checkingCandidates = false }
         var at = offset
         var slots: [Slot] = []
         for (i, l) in lines.enumerated() {
@@ -180,6 +184,8 @@ public final class LedgerVerifier {
         var envelopeKey: StatementKey?
         /// A candidate line not (yet) in the file.
         var pending = false
+        /// After an untrusted genesis: nothing in the record was checked, so it is never intact.
+        var unverifiable = false
         /// What `prepare` made of the statement.
         var prepared: (any Sendable)?
         /// Signature results computed in the parallel phase with the key the signature's keyid names (a keyid is
@@ -267,7 +273,9 @@ public final class LedgerVerifier {
         batch.removeAll(keepingCapacity: true)
     }
 
-    private func add(_ f: Finding) { report.findings.append(f) }
+    private func add(_ f: Finding) { report.add(f, limit: checkingCandidates ? Int.max : max(1, options.maxFindingsPerCode)) }
+    /// While candidate records are checked (append), every finding is kept: each one is a reason to refuse.
+    private var checkingCandidates = false
 
     // MARK: - Sequential checks
 
@@ -322,9 +330,9 @@ public final class LedgerVerifier {
             return
         }
         guard let trust else {
-            if seq == 1 || s.findings.isEmpty {
-                s.findings.append(Finding(seq: seq, code: "untrusted-ledger", message: "no valid genesis: nothing after it can be trusted"))
-            }
+            // The root cause is reported at seq 0; the records it leaves unverifiable are counted at the end.
+            unverifiable += 1
+            s.unverifiable = true
             return
         }
         switch r.body {
@@ -371,8 +379,9 @@ public final class LedgerVerifier {
         guard !anchors.isEmpty else {
             s.findings.append(
                 Finding(
-                    seq: 0, code: "untrusted-ledger", message: "none of the --trust certificates is an anchor of this ledger",
-                    remedy: "verify with the root certificate the ledger's genesis lists"))
+                    seq: 0, code: "untrusted-ledger",
+                    message: "none of the --trust certificates is an anchor of this ledger; its genesis lists \(Self.anchorList(g.anchors))",
+                    remedy: "verify with the root certificate whose SHA-256 fingerprint the genesis lists"))
             return
         }
         var state = TrustState(anchors: anchors)
@@ -390,6 +399,13 @@ public final class LedgerVerifier {
             s.findings.append(Finding(seq: 0, TrailError("operator-invalid", "the genesis operator certificate is not valid: [\(e.code)] \(e.message)")))
         } catch {}
         trust = state
+    }
+
+    /// The genesis anchors for a message: at most 4, each as a 16-digit fingerprint prefix.
+    static func anchorList(_ anchors: [String]) -> String {
+        guard !anchors.isEmpty else { return "no anchor" }
+        let shown = anchors.prefix(4).map { "SHA-256 " + String($0.prefix(16)) + "…" }.joined(separator: ", ")
+        return anchors.count > 4 ? shown + " and \(anchors.count - 4) more" : shown
     }
 
     private func certificateRecord(_ der: [UInt8], _ chainDER: [[UInt8]], time: LedgerTime, trust: TrustState, _ s: inout Slot) {
@@ -531,6 +547,14 @@ public final class LedgerVerifier {
             for f in s.findings { add(f) }
             return
         }
+        if s.unverifiable {
+            for f in s.findings { add(f) }
+            onStatement?(
+                VerifiedStatement(
+                    seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: [],
+                    intact: false, findingCodes: ["unverifiable-records"], prepared: s.prepared))
+            return
+        }
         let key = s.envelopeKey ?? StatementKey(env.duplicateKey)
         if try history.containsEnvelope(key) {
             s.findings.append(
@@ -598,6 +622,16 @@ public final class LedgerVerifier {
         report.root = tree.root.hex
         if report.records == 0 {
             add(Finding(seq: 0, code: "empty-ledger", message: "the ledger has no complete record"))
+            return
+        }
+        if trust == nil {
+            if unverifiable > 0 {
+                add(
+                    Finding(
+                        seq: 1, code: "unverifiable-records",
+                        message: "the \(unverifiable) records after the genesis were not checked: without a trusted genesis nothing in the ledger can be",
+                        remedy: "fix the genesis finding at seq 0 first"))
+            }
             return
         }
         if let last = lastCheckpointSeq {

@@ -13,6 +13,9 @@ public struct VerifyOptions: Sendable {
     /// Lines handled per parallel batch.
     public var batchSize = 256
     public var parallel = true
+    /// Findings kept in full per code; the rest are only counted (`VerificationReport.omitted`), so a hostile
+    /// file cannot make the report, the output or the memory grow with its number of bad lines.
+    public var maxFindingsPerCode = 100
 
     public init(trust: [Certificate]) { self.trust = trust }
 }
@@ -63,10 +66,28 @@ public struct VerificationReport: Sendable {
     public var root = ""
     public var origin: String?
     public var findings: [Finding] = []
+    /// Findings beyond `VerifyOptions.maxFindingsPerCode`, counted by code (not kept).
+    public var omitted: [String: Int] = [:]
     public var latestCheckpoint: CheckpointInfo?
     public var tornTailOffset: Int64?
 
     public var errors: [Finding] { findings.filter { $0.severity == .error } }
     public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
-    public var integrityOK: Bool { errors.isEmpty }
+    public var integrityOK: Bool { errors.isEmpty && omittedErrors == 0 }
+    /// Omitted findings that are errors (every code but the warning codes is an error).
+    var omittedErrorCodes: Set<String> = []
+    public var omittedErrors: Int { omitted.filter { omittedErrorCodes.contains($0.key) }.reduce(0) { $0 + $1.value } }
+
+    /// Adds `f`, or counts it when `limit` findings of its code are already kept.
+    mutating func add(_ f: Finding, limit: Int) {
+        let kept = keptPerCode[f.code, default: 0]
+        if kept < limit {
+            keptPerCode[f.code] = kept + 1
+            findings.append(f)
+        } else {
+            omitted[f.code, default: 0] += 1
+            if f.severity == .error { omittedErrorCodes.insert(f.code) }
+        }
+    }
+    private var keptPerCode: [String: Int] = [:]
 }
