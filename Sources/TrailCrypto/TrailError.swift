@@ -80,3 +80,14 @@ extension TrailError {
         TrailError(code, message, category: .malformed, remedy: remedy)
     }
 }
+
+extension TrailError {
+    /// `error` as a TrailError: itself when it is one, otherwise an `internal-error` that names it. Verification
+    /// turns every error into a finding this way, so an error nobody expected can never pass silently.
+    public static func wrap(_ error: any Error) -> TrailError {
+        if let e = error as? TrailError { return e }
+        return TrailError(
+            "internal-error", "an unexpected error: \(error)",
+            remedy: "this is a chiptrail bug; report it with the input that caused it")
+    }
+}

@@ -217,7 +217,7 @@ import TrailTestSupport
         note.signatures[1].signature[20] ^= 0x01
         var bad = b
         bad.checkpoint = note.serialized
-        #expect(codes(BundleVerifier(bundle: bad, trust: [f.pki.root]).run()).contains("bundle-cosignature-invalid@18"))
+        #expect(codes(BundleVerifier(bundle: bad, trust: [f.pki.root]).run()).contains("cosignature-invalid@18"))
         // A second witness cosigns the cosigned form, keeping the first one's line.
         let second = try f.pki.party(roles: [.auditor], subject: "CN=Second Auditor,O=Audit Two,C=US")
         #expect(thrownCode { try Witness.cosign(ledger: f.path, key: second.key, cert: second.cert, trust: [f.pki.root]) } == "witness-not-registered")

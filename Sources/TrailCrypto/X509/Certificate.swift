@@ -77,6 +77,12 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     /// Lowercase hex SHA-256 of the DER: the certificate's identity in the ledger (`keyid`, `anchors`).
     public var fingerprint: String { Digest.sha256Hex(der) }
 
+    /// Lowercase hex SHA-256 of the subject's SubjectPublicKeyInfo DER: the key, whatever certificate carries it
+    /// (what revocation and witness counting are keyed by).
+    public var publicKeyID: String {
+        Digest.sha256Hex(ASN1.der { i2d_X509_PUBKEY(X509_get_X509_PUBKEY(owner.x509), $0) })
+    }
+
     public var subject: DistinguishedName { DistinguishedName(x509Name: X509_get_subject_name(owner.x509)) }
     public var issuer: DistinguishedName { DistinguishedName(x509Name: X509_get_issuer_name(owner.x509)) }
     public var subjectCommonName: String? { subject.commonName }

@@ -96,6 +96,16 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
 
     /// The common name (CN).
     public var commonName: String? { first("CN") }
+
+    /// The name as exact bytes (types and UTF-8 values, in order): two names are the same name exactly when their
+    /// keys are equal — never by Swift's canonical string equivalence.
+    public var exactKey: [UInt8] {
+        var k: [UInt8] = []
+        for a in attributes {
+            k += Array(a.type.utf8) + [0x3D] + Array(a.value.utf8) + [0x00]
+        }
+        return k
+    }
     /// The organisation (O).
     public var organization: String? { first("O") }
 }

@@ -38,7 +38,7 @@ public struct BundleVerification: Sendable {
 ///
 /// Every finding is collected, with the entry's seq and a stable code. Codes of its own:
 /// `bundle-checkpoint-invalid`, `bundle-inclusion-invalid`, `bundle-entry-order`, `bundle-genesis-missing`,
-/// `bundle-origin-mismatch`, `bundle-entry-missing`, `bundle-cosignature-invalid`; record-level codes are those
+/// `bundle-origin-mismatch`, `bundle-entry-missing`; record-level codes are those
 /// of `ledger verify` (`signature-invalid`, `role-not-permitted`, `cert-revoked`, `signer-revoked`, …).
 public struct BundleVerifier {
     public let bundle: ProofBundle
@@ -63,10 +63,8 @@ public struct BundleVerifier {
         do {
             note = try SignedNote(parsing: bundle.checkpoint)
             cp = try Checkpoint(text: note.text)
-        } catch let e as TrailError {
-            fail(cpSeq, "bundle-checkpoint-invalid", "the checkpoint does not parse: \(e.message)")
-            return out
         } catch {
+            fail(cpSeq, "bundle-checkpoint-invalid", "the checkpoint does not parse: \(TrailError.wrap(error).message)")
             return out
         }
         out.root = cp.rootHash.hex
@@ -100,9 +98,9 @@ public struct BundleVerifier {
                     continue
                 }
                 proven.append((e, r))
-            } catch let err as TrailError {
-                out.findings.append(Finding(seq: e.seq, err))
-            } catch {}
+            } catch {
+                out.findings.append(Finding(seq: e.seq, TrailError.wrap(error)))
+            }
         }
         out.provenEntries = proven.count
         if proven.isEmpty && !bundle.entries.isEmpty {
@@ -135,13 +133,13 @@ public struct BundleVerifier {
             case .certificate(let der, let chain):
                 certificate(der, chain, seq: e.seq, time: r.time, &state, &out)
             case .crl(let der):
-                do {
-                    try state.trust!.apply(crl: try CRL(der: der), seq: e.seq)
-                } catch let err as TrailError where err.code == "crl-issuer-unknown" {
-                    fail(e.seq, "bundle-entry-missing", "the CA that signed this CRL is registered by no entry of the bundle: \(err.message)")
-                } catch let err as TrailError {
-                    out.findings.append(Finding(seq: e.seq, err))
-                } catch {}
+                for f in RevocationRule.apply(der, seq: e.seq, trust: &state.trust!) {
+                    if f.code == "crl-issuer-unknown" {
+                        fail(e.seq, "bundle-entry-missing", "the CA that signed this CRL is registered by no entry of the bundle: \(f.message)")
+                    } else {
+                        out.findings.append(f)
+                    }
+                }
             case .statement(let env):
                 statement(env, seq: e.seq, line: e.line, time: r.time, &state, &out)
             case .checkpoint, .cosignature:
@@ -149,13 +147,8 @@ public struct BundleVerifier {
             }
         }
         // The checkpoint's operator signature.
-        var verifiers: [NoteVerifier] = []
-        for fp in state.operatorKeys {
-            guard let reg = state.trust!.certificates[fp], reg.revokedAt == nil,
-                let v = try? NoteVerifier(name: cp.origin, publicKey: reg.publicKey)
-            else { continue }
-            verifiers.append(v)
-        }
+        let verifiers = CheckpointRule.operatorVerifiers(
+            origin: cp.origin, operatorKeys: state.operatorKeys, trust: state.trust!, at: nil)
         do {
             let result = try note.verify(using: verifiers)
             for sig in result.unknownSignatures where sig.name == cp.origin {
@@ -164,32 +157,24 @@ public struct BundleVerifier {
                     "the checkpoint carries a signature by operator key id \(NoteKey.hex(sig.keyID)) that no entry registers",
                     severity: .warning)
             }
-        } catch let err as TrailError {
+        } catch {
+            let err = TrailError.wrap(error)
             let missing = note.signatures.contains { s in s.name == cp.origin && !verifiers.contains { $0.keyID == s.keyID } }
             fail(
                 cpSeq, verifiers.isEmpty && missing ? "bundle-entry-missing" : "bundle-checkpoint-invalid",
                 "the checkpoint's operator signature does not verify with the operator keys the bundle registers: \(err.message)",
                 remedy: "the checkpoint text or its signature was altered, or the operator's certificate record is missing")
-        } catch {}
-        // Witness cosignatures by auditor certificates the bundle registers.
-        var matched = Set<NoteSignature>()
-        for reg in state.trust!.certificates.values.sorted(by: { $0.seq < $1.seq })
-        where reg.roles.contains(.auditor) && reg.revokedAt == nil && reg.publicKey.algorithm == .ed25519 {
-            guard let name = WitnessName.of(reg.certificate),
-                let v = try? CosignatureV1.Verifier(name: name, publicKey: reg.publicKey)
-            else { continue }
-            for s in note.signatures where v.matches(s) { matched.insert(s) }
-            do {
-                if try v.verify(note) != nil {
-                    out.witnesses.append(reg.fingerprint)
-                    out.witnessNames.append(name)
-                }
-            } catch let err as TrailError {
-                fail(cpSeq, "bundle-cosignature-invalid", err.message)
-            } catch {}
         }
-        for v in verifiers { for s in note.signatures where s.name == v.name && s.keyID == v.keyID { matched.insert(s) } }
-        out.unknownSignatureNames = note.signatures.filter { !matched.contains($0) }.map(\.name)
+        // Witness cosignatures by auditor certificates the bundle registers, counted by key.
+        let witnesses = CosignatureRule.check(
+            note, checkpointSeq: cpSeq, checkpointTime: nil, at: nil, seq: cpSeq, trust: state.trust!, requireOne: false)
+        out.findings += witnesses.findings
+        out.witnesses = witnesses.witnessKeys
+        out.witnessNames = witnesses.witnessNames
+        out.unknownSignatureNames = note.signatures.filter { line in
+            !verifiers.contains { $0.name == line.name && $0.keyID == line.keyID }
+                && state.trust!.witnesses(name: line.name, keyID: line.keyID).isEmpty
+        }.map(\.name)
         if !out.statements.contains(where: { $0.checked?.subjectName == bundle.subject }) {
             fail(cpSeq, "bundle-entry-missing", "no proven statement in the bundle is about \(bundle.subject)")
         }
@@ -203,62 +188,27 @@ public struct BundleVerifier {
         var operatorKeys: [String] = []
         var seen = Set<[UInt8]>()
         /// Line hash → what a retraction of it must match.
-        var targets: [String: (orgs: [String?], roles: Set<Role>, subject: String, isRetraction: Bool)] = [:]
+        var targets: [String: RetractionRule.Target] = [:]
     }
 
     private func genesis(_ g: Record.Genesis, time: LedgerTime, _ state: inout State, _ out: inout BundleVerification) {
-        guard g.origin == bundle.origin else {
+        guard g.origin.utf8.elementsEqual(bundle.origin.utf8) else {
             out.findings.append(
                 Finding(seq: 0, code: "bundle-origin-mismatch", message: "the genesis origin is \(g.origin), the bundle says \(bundle.origin)"))
             return
         }
-        let listed = Set(g.anchors.map { $0.lowercased() })
-        let anchors = trust.filter { listed.contains($0.fingerprint) }
-        for t in trust where !listed.contains(t.fingerprint) {
-            out.findings.append(
-                Finding(
-                    seq: 0, code: "anchor-not-in-genesis",
-                    message: "trust anchor \(t.subject.string) (\(t.fingerprint.prefix(16))…) is not listed in the genesis anchors"))
-        }
-        guard !anchors.isEmpty else {
-            out.findings.append(
-                Finding(
-                    seq: 0, code: "untrusted-ledger", message: "none of the --trust certificates is an anchor of this ledger",
-                    remedy: "verify with the root certificate the ledger's genesis lists"))
-            return
-        }
-        var ts = TrustState(anchors: anchors)
-        do {
-            let op = try Certificate(der: g.operatorCert)
-            let path = try ts.validate(cert: op, chain: try g.chain.map { try Certificate(der: $0) }, at: time.date, role: .operator)
-            guard try op.publicKey.algorithm == .ed25519 else {
-                throw TrailError("operator-key-not-ed25519", "the operator's checkpoint key must be Ed25519")
-            }
-            try ts.register(op, path: path, seq: 0)
-            state.operatorKeys.append(op.fingerprint)
-        } catch let e as TrailError {
-            out.findings.append(
-                Finding(seq: 0, TrailError("operator-invalid", "the genesis operator certificate is not valid: [\(e.code)] \(e.message)")))
-        } catch {}
-        state.trust = ts
+        let r = GenesisRule.check(g, time: time, given: trust)
+        out.findings += r.findings
+        if let op = r.operatorKey { state.operatorKeys.append(op) }
+        state.trust = r.trust
     }
 
     private func certificate(
         _ der: [UInt8], _ chainDER: [[UInt8]], seq: Int, time: LedgerTime, _ state: inout State,
         _ out: inout BundleVerification
     ) {
-        do {
-            let cert = try Certificate(der: der)
-            let path = try state.trust!.validate(cert: cert, chain: try chainDER.map { try Certificate(der: $0) }, at: time.date)
-            try state.trust!.register(cert, path: path, seq: seq)
-            if let reg = state.trust!.certificates[cert.fingerprint], reg.roles.contains(.operator),
-                reg.publicKey.algorithm == .ed25519, !state.operatorKeys.contains(reg.fingerprint)
-            {
-                state.operatorKeys.append(reg.fingerprint)
-            }
-        } catch let e as TrailError {
-            out.findings.append(Finding(seq: seq, e))
-        } catch {}
+        out.findings += CertificateRule.register(
+            der, chain: chainDER, time: time, seq: seq, trust: &state.trust!, operatorKeys: &state.operatorKeys)
     }
 
     private func statement(
@@ -266,52 +216,29 @@ public struct BundleVerifier {
     ) {
         var findings: [Finding] = []
         var checked: CheckedStatement?
-        do { checked = try CheckedStatement(envelope: env) } catch let e as TrailError { findings.append(Finding(seq: seq, e)) } catch {}
-        let required = checked?.kind?.requiredRole.flatMap { Role(rawValue: $0) }
-        var signers: [SignerInfo] = []
-        for (n, sig) in env.signatures.enumerated() {
-            do {
-                let reg = try state.trust!.signer(sig.keyid, at: time.date)
-                signers.append(
-                    SignerInfo(fingerprint: reg.fingerprint, organization: reg.organization, commonName: reg.commonName, roles: reg.roles))
-                if let required, !reg.roles.contains(required) {
-                    findings.append(
-                        Finding(
-                            seq: seq, code: "role-not-permitted",
-                            message: "\(checked!.statement.predicateType) needs the \(required.rawValue) role; signer \(reg.certificate.subject.string) has \(reg.roles.map(\.rawValue).joined(separator: ", "))"))
-                }
-                if !reg.publicKey.verify(signature: sig.sig, for: env.pae) {
-                    findings.append(
-                        Finding(
-                            seq: seq, code: "signature-invalid",
-                            message: "signature \(n + 1) (keyid \(sig.keyid.prefix(16))…) does not verify over the envelope's PAE"))
-                }
-            } catch let e as TrailError where e.code == "unknown-signer" {
+        do { checked = try CheckedStatement(envelope: env) } catch { findings.append(Finding(seq: seq, TrailError.wrap(error))) }
+        let resolved = SignerRule.resolve(env, checked: checked, time: time, seq: seq, trust: state.trust!)
+        for e in resolved.findings {
+            if e.code == "unknown-signer" {
                 findings.append(
                     Finding(
                         seq: seq, code: "bundle-entry-missing",
-                        message: "signature \(n + 1): the certificate record of keyid \(sig.keyid.prefix(16))… is not in the bundle"))
-            } catch let e as TrailError {
-                var e = e
-                e.message = "signature \(n + 1): " + e.message
-                findings.append(Finding(seq: seq, e))
-            } catch {}
-        }
-        let key = env.duplicateKey
-        if state.seen.contains(key) {
-            findings.append(Finding(seq: seq, code: "duplicate-statement", message: "the same envelope appears earlier in the bundle"))
-        }
-        if findings.isEmpty, let checked, case .retraction(let p) = checked.predicate {
-            if let t = state.targets[p.retracts.lowercased()] {
-                if t.isRetraction || t.subject != checked.subjectName
-                    || !signers.allSatisfy({ s in t.orgs.contains(s.organization) && !t.roles.isDisjoint(with: s.roles) })
-                {
-                    findings.append(
-                        Finding(seq: seq, code: "retraction-invalid", message: "the retraction does not match its target's subject, organisation and role"))
-                }
+                        message: "\(e.message.prefix(while: { $0 != ":" })): the certificate record of its keyid is not in the bundle"))
             } else {
-                findings.append(
-                    Finding(seq: seq, code: "retraction-invalid", message: "retracts \(p.retracts.prefix(16))…, which is no earlier valid statement of the bundle"))
+                findings.append(Finding(seq: seq, e))
+            }
+        }
+        let pae = env.pae
+        for sig in resolved.resolved where !sig.registration.publicKey.verify(signature: sig.signature, for: pae) {
+            findings.append(SignerRule.signatureInvalid(seq: seq, number: sig.number, keyid: sig.keyid))
+        }
+        let key = env.statementIdentity
+        if state.seen.contains(key) { findings.append(DuplicateRule.finding(seq: seq)) }
+        if findings.isEmpty, let checked, case .retraction(let p) = checked.predicate {
+            if let f = RetractionRule.check(
+                p, checked, signers: resolved.signers, target: state.targets[p.retracts.lowercased()], seq: seq)
+            {
+                findings.append(f)
             }
         }
         out.findings += findings
@@ -320,14 +247,13 @@ public struct BundleVerifier {
         if intact {
             state.seen.insert(key)
             if let checked {
-                state.targets[lineHash] = (
-                    signers.map(\.organization), Set(signers.flatMap(\.roles)), checked.subjectName, checked.kind == .retraction
-                )
+                state.targets[lineHash] = RetractionRule.Target(
+                    checked: checked, signers: resolved.signers.map { ($0.organization, $0.roles) })
             }
         }
         out.statements.append(
             VerifiedStatement(
-                seq: seq, time: time, lineHash: lineHash, checked: checked, signers: signers, intact: intact,
+                seq: seq, time: time, lineHash: lineHash, checked: checked, signers: resolved.signers, intact: intact,
                 findingCodes: findings.map(\.code)))
     }
 }

@@ -59,7 +59,7 @@ public final class LedgerIndex {
     }
 
     /// The version of the index files; an index of another version is rebuilt.
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     private init(
         ledgerPath: String, ledgerFD: Int32, records: RecordOffsets, hashes: StoredHashFile, history: DiskHistory,

@@ -28,11 +28,12 @@ public struct JSONObject: Sendable, Equatable, RandomAccessCollection {
 
     init(uncheckedMembers: [Member]) { members = uncheckedMembers }
 
-    /// The value for `key`; setting nil removes the member, setting a new key appends it.
+    /// The value for `key`; setting nil removes the member, setting a new key appends it. Names match as exact
+    /// sequences of Unicode scalars (UTF-8 bytes), not by Swift's canonical equivalence (RFC 8259 §8.3).
     public subscript(key: String) -> JSONValue? {
-        get { members.first(where: { $0.key == key })?.value }
+        get { members.first(where: { $0.key.utf8.elementsEqual(key.utf8) })?.value }
         set {
-            if let i = members.firstIndex(where: { $0.key == key }) {
+            if let i = members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
                 if let newValue { members[i].value = newValue } else { members.remove(at: i) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))

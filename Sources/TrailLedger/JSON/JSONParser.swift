@@ -123,7 +123,9 @@ extension JSONParser {
             pos += 1
             var members: [JSONObject.Member] = []
             members.reserveCapacity(8)
-            var seen: Set<String>? = nil
+            // Names compare as exact sequences of Unicode scalars (their UTF-8 bytes), never by Swift's canonical
+            // equivalence: "é" and "e\u{301}" are two names.
+            var seen: Set<[UInt8]>? = nil
             skipWhitespace()
             if pos < end && p[pos] == UInt8(ascii: "}") {
                 pos += 1
@@ -141,12 +143,12 @@ extension JSONParser {
                 let key = try parseString()
                 // Linear search is fastest for the handful of keys a record has; a set takes over for big objects.
                 if members.count < 16 {
-                    if members.contains(where: { $0.key == key }) { throw duplicate(key, at: keyOffset) }
-                    if members.count == 15 { seen = Set(members.map(\.key)) }
-                } else if seen!.contains(key) {
+                    if members.contains(where: { $0.key.utf8.elementsEqual(key.utf8) }) { throw duplicate(key, at: keyOffset) }
+                    if members.count == 15 { seen = Set(members.map { Array($0.key.utf8) }) }
+                } else if seen!.contains(Array(key.utf8)) {
                     throw duplicate(key, at: keyOffset)
                 }
-                seen?.insert(key)
+                seen?.insert(Array(key.utf8))
                 skipWhitespace()
                 guard pos < end, p[pos] == UInt8(ascii: ":") else {
                     throw pos < end

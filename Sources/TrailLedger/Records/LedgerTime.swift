@@ -3,7 +3,8 @@ import Foundation
 /// RFC 3339 UTC timestamps as the ledger writes them: `YYYY-MM-DDTHH:MM:SS[.fraction]Z`.
 ///
 /// Parsing is strict: upper-case `T` and `Z` only, no offset, no leap second (`:60`), a real calendar date.
-/// Values compare by their instant, with fractional seconds kept to the nanosecond.
+/// Fractional seconds may have any number of digits; values compare by their exact instant (digits beyond the
+/// nanosecond are kept for comparison).
 public struct LedgerTime: Sendable, Comparable, Hashable, CustomStringConvertible {
     /// Whole seconds since the Unix epoch.
     public var seconds: Int64
@@ -11,17 +12,23 @@ public struct LedgerTime: Sendable, Comparable, Hashable, CustomStringConvertibl
     public var nanos: Int32
     /// The text as written.
     public var text: String
+    /// Fraction digits beyond the ninth (ASCII, trailing zeros removed): they order times, nothing else.
+    var finer: [UInt8] = []
 
     public var date: Date { Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9) }
     public var description: String { text }
 
     public static func < (a: LedgerTime, b: LedgerTime) -> Bool {
-        (a.seconds, a.nanos) < (b.seconds, b.nanos)
+        if (a.seconds, a.nanos) != (b.seconds, b.nanos) { return (a.seconds, a.nanos) < (b.seconds, b.nanos) }
+        return a.finer.lexicographicallyPrecedes(b.finer)
     }
-    public static func == (a: LedgerTime, b: LedgerTime) -> Bool { a.seconds == b.seconds && a.nanos == b.nanos }
+    public static func == (a: LedgerTime, b: LedgerTime) -> Bool {
+        a.seconds == b.seconds && a.nanos == b.nanos && a.finer == b.finer
+    }
     public func hash(into h: inout Hasher) {
         h.combine(seconds)
         h.combine(nanos)
+        h.combine(finer)
     }
 
     /// The current time, to the millisecond.
@@ -63,11 +70,14 @@ public struct LedgerTime: Sendable, Comparable, Hashable, CustomStringConvertibl
         var nanos = 0
         if u.count > 20 {
             // fractional seconds: ".digits" before the Z
-            guard u[19] == UInt8(ascii: "."), u.count >= 22, u.count - 21 <= 9,
-                let frac = num(20..<(u.count - 1))
-            else { return nil }
-            nanos = frac
-            for _ in 0..<(9 - (u.count - 21)) { nanos *= 10 }
+            let digits = u[20..<(u.count - 1)]
+            guard u[19] == UInt8(ascii: "."), !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                return nil
+            }
+            for i in 0..<9 { nanos = nanos * 10 + (i < digits.count ? Int(digits[digits.startIndex + i] - 48) : 0) }
+            var rest = Array(digits.dropFirst(9))
+            while rest.last == UInt8(ascii: "0") { rest.removeLast() }
+            finer = rest
         } else {
             guard u[19] == UInt8(ascii: "Z") else { return nil }
         }

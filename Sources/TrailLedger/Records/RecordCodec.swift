@@ -52,11 +52,12 @@ extension Record {
         guard bytes.count <= maxLineLength else {
             throw TrailError("line-too-long", "the line is \(bytes.count) bytes (limit \(maxLineLength))")
         }
+        // No CR anywhere: not around the object, not as JSON whitespace inside it (a CR in a string is escaped).
+        if let i = bytes.firstIndex(of: 0x0D) {
+            throw TrailError("malformed-line", "the line contains a carriage return (CR) at byte \(i)")
+        }
         guard let first = bytes.first, let last = bytes.last, first == UInt8(ascii: "{"), last == UInt8(ascii: "}")
         else {
-            if bytes.contains(0x0D) {
-                throw TrailError("malformed-line", "the line contains a carriage return (CR)")
-            }
             throw TrailError("malformed-line", "a line must be exactly one JSON object with no surrounding whitespace")
         }
         let value: JSONValue

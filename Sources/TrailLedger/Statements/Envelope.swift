@@ -133,13 +133,4 @@ public struct Envelope: Sendable, Equatable {
 
     /// The envelope file's text: canonical (JCS) JSON.
     public var jsonText: String { String(decoding: JCS.serialize(json), as: UTF8.self) }
-
-    /// Identity for duplicate detection: the payload bytes and the set of signature bytes.
-    public var duplicateKey: [UInt8] {
-        var h = Digest.sha256(payload)
-        for s in signatures.map({ Digest.sha256($0.sig) }).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            h += s
-        }
-        return Digest.sha256(h)
-    }
 }

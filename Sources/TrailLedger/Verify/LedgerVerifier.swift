@@ -40,13 +40,6 @@ public final class LedgerVerifier {
     /// Called for every record in order with its seq, byte offset and leaf hash (the index's tree and offsets).
     var onRecord: ((Int, Int64, MerkleHash) -> Void)?
 
-    struct TargetInfo {
-        var organizations: [String?]
-        var roles: Set<Role>
-        var subject: String
-        var isRetraction: Bool
-    }
-
     public init(path: String, options: VerifyOptions) {
         self.path = path
         self.options = options
@@ -223,8 +216,8 @@ public final class LedgerVerifier {
                 let r = try Record.parse(line: s.line, maxLineLength: maxLine)
                 s.record = r
                 if case .statement(let env) = r.body {
-                    s.envelopeKey = StatementKey(env.duplicateKey)
-                    do { s.checked = try CheckedStatement(envelope: env) } catch let e as TrailError { s.checkError = e } catch {}
+                    s.envelopeKey = StatementKey(env.statementIdentity)
+                    do { s.checked = try CheckedStatement(envelope: env) } catch { s.checkError = TrailError.wrap(error) }
                     if let prepare, let c = s.checked { s.prepared = prepare(c) }
                     let keys = env.signatures.map { known[$0.keyid.lowercased()]?.publicKey }
                     if keys.contains(where: { $0 != nil }) {
@@ -233,10 +226,8 @@ public final class LedgerVerifier {
                     }
                 }
                 if strict { s.canonical = JCS.isCanonical(s.line) }
-            } catch let e as TrailError {
-                s.parseError = e
             } catch {
-                s.parseError = TrailError("invalid-json", "\(error)")
+                s.parseError = TrailError.wrap(error)
             }
             return s
         }
@@ -339,14 +330,9 @@ public final class LedgerVerifier {
         case .genesis:
             s.findings.append(Finding(seq: seq, code: "unexpected-genesis", message: "a genesis record may only be the first line"))
         case .certificate(let der, let chainDER):
-            certificateRecord(der, chainDER, time: r.time, trust: trust, &s)
+            certificateRecord(der, chainDER, time: r.time, &s)
         case .crl(let der):
-            do {
-                let crl = try CRL(der: der)
-                try self.trust!.apply(crl: crl, seq: seq)
-            } catch let e as TrailError {
-                s.findings.append(Finding(seq: seq, e))
-            } catch {}
+            s.findings += RevocationRule.apply(der, seq: seq, trust: &self.trust!)
         case .statement(let env):
             statementRecord(env, time: r.time, trust: trust, &s)
         case .checkpoint(let note):
@@ -357,187 +343,85 @@ public final class LedgerVerifier {
     }
 
     private func genesis(_ g: Record.Genesis, _ s: inout Slot) {
-        guard Origin.isValid(g.origin) else {
-            s.findings.append(Finding(seq: 0, code: "invalid-origin", message: "origin \"\(g.origin)\" is empty or contains whitespace or '+'"))
-            return
+        let out = GenesisRule.check(g, time: s.record!.time, given: options.trust)
+        s.findings += out.findings
+        if Origin.isValid(g.origin) {
+            origin = g.origin
+            report.origin = g.origin
         }
-        origin = g.origin
-        report.origin = g.origin
-        let listed = Set(g.anchors.map { $0.lowercased() })
-        var anchors: [Certificate] = []
-        for t in options.trust {
-            if listed.contains(t.fingerprint) {
-                anchors.append(t)
-            } else {
-                s.findings.append(
-                    Finding(
-                        seq: 0, code: "anchor-not-in-genesis",
-                        message: "trust anchor \(t.subject.string) (\(t.fingerprint.prefix(16))…) is not listed in the genesis anchors",
-                        remedy: "pass the root certificate this ledger was created with"))
-            }
-        }
-        guard !anchors.isEmpty else {
-            s.findings.append(
-                Finding(
-                    seq: 0, code: "untrusted-ledger",
-                    message: "none of the --trust certificates is an anchor of this ledger; its genesis lists \(Self.anchorList(g.anchors))",
-                    remedy: "verify with the root certificate whose SHA-256 fingerprint the genesis lists"))
-            return
-        }
-        var state = TrustState(anchors: anchors)
-        do {
-            let op = try Certificate(der: g.operatorCert)
-            let chain = try g.chain.map { try Certificate(der: $0) }
-            let time = s.record!.time.date
-            let path = try state.validate(cert: op, chain: chain, at: time, role: .operator)
-            guard try op.publicKey.algorithm == .ed25519 else {
-                throw TrailError("operator-key-not-ed25519", "the operator's checkpoint key must be Ed25519")
-            }
-            try state.register(op, path: path, seq: 0)
-            operatorKeys.append(op.fingerprint)
-        } catch let e as TrailError {
-            s.findings.append(Finding(seq: 0, TrailError("operator-invalid", "the genesis operator certificate is not valid: [\(e.code)] \(e.message)")))
-        } catch {}
-        trust = state
+        if let op = out.operatorKey { operatorKeys.append(op) }
+        trust = out.trust
     }
 
-    /// The genesis anchors for a message: at most 4, each as a 16-digit fingerprint prefix.
-    static func anchorList(_ anchors: [String]) -> String {
-        guard !anchors.isEmpty else { return "no anchor" }
-        let shown = anchors.prefix(4).map { "SHA-256 " + String($0.prefix(16)) + "…" }.joined(separator: ", ")
-        return anchors.count > 4 ? shown + " and \(anchors.count - 4) more" : shown
-    }
-
-    private func certificateRecord(_ der: [UInt8], _ chainDER: [[UInt8]], time: LedgerTime, trust: TrustState, _ s: inout Slot) {
-        do {
-            let cert = try Certificate(der: der)
-            let chain = try chainDER.map { try Certificate(der: $0) }
-            let path = try trust.validate(cert: cert, chain: chain, at: time.date)
-            if try !self.trust!.register(cert, path: path, seq: s.index) {
-                s.findings.append(
-                    Finding(seq: s.index, code: "duplicate-certificate", message: "certificate \(cert.subject.string) is already registered", severity: .warning))
-            }
-            if let reg = self.trust!.certificates[cert.fingerprint], reg.roles.contains(.operator),
-                reg.publicKey.algorithm == .ed25519, !operatorKeys.contains(reg.fingerprint)
-            {
-                operatorKeys.append(cert.fingerprint)
-            }
-        } catch let e as TrailError {
-            s.findings.append(Finding(seq: s.index, e))
-        } catch {}
+    private func certificateRecord(_ der: [UInt8], _ chainDER: [[UInt8]], time: LedgerTime, _ s: inout Slot) {
+        s.findings += CertificateRule.register(
+            der, chain: chainDER, time: time, seq: s.index, trust: &trust!, operatorKeys: &operatorKeys)
     }
 
     private func statementRecord(_ env: Envelope, time: LedgerTime, trust: TrustState, _ s: inout Slot) {
         if let e = s.checkError { s.findings.append(Finding(seq: s.index, e)) }
-        let required = s.checked?.kind?.requiredRole.flatMap { Role(rawValue: $0) }
-        for (n, sig) in env.signatures.enumerated() {
-            do {
-                let reg = try trust.signer(sig.keyid, at: time.date)
-                s.signers.append(
-                    SignerInfo(fingerprint: reg.fingerprint, organization: reg.organization, commonName: reg.commonName, roles: reg.roles))
-                if let required, !reg.roles.contains(required) {
-                    s.findings.append(
-                        Finding(
-                            seq: s.index, code: "role-not-permitted",
-                            message: "\(s.checked!.statement.predicateType) needs the \(required.rawValue) role; signer \(reg.certificate.subject.string) has \(reg.roles.map(\.rawValue).joined(separator: ", "))"))
-                }
-                let early = n < s.early.count ? s.early[n] : nil
-                s.jobs.append(Job(key: reg.publicKey, signature: sig.sig, keyid: sig.keyid, number: n + 1, early: early))
-            } catch let e as TrailError {
-                var e = e
-                e.message = "signature \(n + 1): " + e.message
-                s.findings.append(Finding(seq: s.index, e))
-            } catch {}
+        let r = SignerRule.resolve(env, checked: s.checked, time: time, seq: s.index, trust: trust)
+        s.signers = r.signers
+        s.findings += r.findings.map { Finding(seq: s.index, $0) }
+        for sig in r.resolved {
+            let early = sig.number - 1 < s.early.count ? s.early[sig.number - 1] : nil
+            s.jobs.append(
+                Job(key: sig.registration.publicKey, signature: sig.signature, keyid: sig.keyid, number: sig.number, early: early))
         }
     }
 
     private func checkpointRecord(_ note: String, time: LedgerTime, _ s: inout Slot) throws {
         sawCheckpointRecord = true
+        let cp: Checkpoint
         do {
-            let cp = try verifyOperatorNote(note, time: time)
-            guard cp.origin == origin else {
-                throw TrailError("checkpoint-origin-mismatch", "the checkpoint's origin \(cp.origin) is not the ledger's \(origin ?? "")")
-            }
-            guard cp.size == s.index else {
-                throw TrailError("checkpoint-size-mismatch", "a checkpoint at seq \(s.index) must commit to size \(s.index), not \(cp.size)")
-            }
-            let root = tree.root
-            guard cp.rootHash == root else {
-                throw TrailError(
-                    "checkpoint-root-mismatch",
-                    "the checkpoint's root \(cp.rootHash.hex.prefix(16))… is not the root \(root.hex.prefix(16))… of the \(cp.size) lines before it (an earlier line was altered)")
-            }
-            try history.addCheckpoint(seq: s.index, offset: s.offset, pending: s.pending ? s.line : nil)
-            lastCheckpointSeq = s.index
-            report.latestCheckpoint = CheckpointInfo(
-                seq: s.index, size: cp.size, root: cp.rootHash.hex, note: note, witnesses: [], witnessNames: [])
-        } catch let e as TrailError {
-            s.findings.append(Finding(seq: s.index, e))
-        } catch {}
+            cp = try CheckpointRule.check(
+                note, seq: s.index, time: time, origin: origin, root: tree.root, operatorKeys: operatorKeys, trust: trust!)
+        } catch {
+            s.findings.append(Finding(seq: s.index, TrailError.wrap(error)))
+            return
+        }
+        try history.addCheckpoint(seq: s.index, offset: s.offset, pending: s.pending ? s.line : nil)
+        lastCheckpointSeq = s.index
+        report.latestCheckpoint = CheckpointInfo(
+            seq: s.index, size: cp.size, root: cp.rootHash.hex, note: note, witnesses: [], witnessNames: [])
     }
 
-    /// Verifies a note's operator signature with the operator keys valid at `time`; returns its checkpoint.
-    private func verifyOperatorNote(_ note: String, time: LedgerTime?) throws -> Checkpoint {
-        let parsed = try SignedNote(parsing: note)
-        let cp = try Checkpoint(text: parsed.text)
-        guard let trust else { throw TrailError("untrusted-ledger", "no valid genesis") }
-        var verifiers: [NoteVerifier] = []
-        for fp in operatorKeys {
-            guard let reg = trust.certificates[fp] else { continue }
-            if let time {
-                if reg.revokedAt != nil || time.date < reg.validFrom || time.date > reg.validUntil { continue }
-            }
-            verifiers.append(try NoteVerifier(name: cp.origin, publicKey: reg.publicKey))
-        }
-        let result = try? parsed.verify(using: verifiers)
-        guard let result, !result.verifiedBy.isEmpty else {
-            throw TrailError(
-                "checkpoint-signature-invalid", "the checkpoint carries no valid signature by a current operator key",
-                remedy: "checkpoints must be signed by the operator's registered Ed25519 key")
-        }
-        return cp
-    }
-
-    /// The text of the valid checkpoint record at `seq`, read back through the history.
-    private func checkpointText(_ seq: Int) throws -> String? {
-        guard let line = try history.checkpointLine(seq: seq), case .checkpoint(let note)? = try? Record.parse(line: line).body,
-            let parsed = try? SignedNote(parsing: note)
-        else { return nil }
-        return parsed.text
+    /// The valid checkpoint record at `seq`, read back through the history: its time and note.
+    private func checkpointRecord(at seq: Int) throws -> (time: LedgerTime, note: SignedNote)? {
+        guard let line = try history.checkpointLine(seq: seq) else { return nil }
+        let r = try Record.parse(line: line)
+        guard case .checkpoint(let note) = r.body else { return nil }
+        return (r.time, try SignedNote(parsing: note))
     }
 
     private func cosignatureRecord(_ cpSeq: Int, _ note: String, time: LedgerTime, _ s: inout Slot) throws {
-        let expected = cpSeq < s.index ? try checkpointText(cpSeq) : nil
         do {
-            guard let expected else {
+            guard cpSeq < s.index, let target = try checkpointRecord(at: cpSeq) else {
                 throw TrailError("cosignature-invalid", "seq \(cpSeq) is not an earlier valid checkpoint record")
             }
             let parsed = try SignedNote(parsing: note)
-            guard parsed.text == expected else {
+            guard parsed.text.utf8.elementsEqual(target.note.text.utf8) else {
                 throw TrailError("cosignature-invalid", "the cosigned text differs from the checkpoint at seq \(cpSeq)")
             }
-            _ = try verifyOperatorNote(note, time: nil)
-            var fps: [String] = []
-            var names: [String] = []
-            for reg in trust!.certificates.values
-            where reg.seq < cpSeq && reg.roles.contains(.auditor) && reg.revokedAt == nil
-                && reg.publicKey.algorithm == .ed25519
-            {
-                guard let name = WitnessName.of(reg.certificate) else { continue }
-                let v = try CosignatureV1.Verifier(name: name, publicKey: reg.publicKey)
-                if try v.verify(parsed) != nil {
-                    fps.append(reg.fingerprint)
-                    names.append(name)
-                }
-            }
-            if report.latestCheckpoint?.seq == cpSeq {
-                report.latestCheckpoint!.note = note
-                report.latestCheckpoint!.witnesses = fps
-                report.latestCheckpoint!.witnessNames = names
-            }
-        } catch let e as TrailError {
-            s.findings.append(Finding(seq: s.index, e))
-        } catch {}
+            _ = try CheckpointRule.verifyOperatorNote(note, operatorKeys: operatorKeys, trust: trust!, at: nil)
+            let out = CosignatureRule.check(
+                parsed, checkpointSeq: cpSeq, checkpointTime: target.time, at: time, seq: s.index, trust: trust!,
+                requireOne: true)
+            s.findings += out.findings
+            guard out.findings.isEmpty, report.latestCheckpoint?.seq == cpSeq else { return }
+            // Cosignatures of one checkpoint accumulate over its cosignature records, counted by key.
+            var latest = report.latestCheckpoint!
+            var names: [String: String] = Dictionary(uniqueKeysWithValues: zip(latest.witnesses, latest.witnessNames))
+            for (k, n) in zip(out.witnessKeys, out.witnessNames) where names[k] == nil { names[k] = n }
+            latest.witnesses = names.keys.sorted()
+            latest.witnessNames = latest.witnesses.map { names[$0]! }
+            var merged = try SignedNote(parsing: latest.note)
+            for line in parsed.signatures where !merged.signatures.contains(line) { merged.signatures.append(line) }
+            latest.note = merged.serialized
+            report.latestCheckpoint = latest
+        } catch {
+            s.findings.append(Finding(seq: s.index, TrailError.wrap(error)))
+        }
     }
 
     // MARK: - Statement state
@@ -555,13 +439,13 @@ public final class LedgerVerifier {
                     intact: false, findingCodes: ["unverifiable-records"], prepared: s.prepared))
             return
         }
-        let key = s.envelopeKey ?? StatementKey(env.duplicateKey)
-        if try history.containsEnvelope(key) {
-            s.findings.append(
-                Finding(seq: s.index, code: "duplicate-statement", message: "the same envelope (payload and signatures) appears earlier in the ledger"))
-        }
+        let key = s.envelopeKey ?? StatementKey(env.statementIdentity)
+        if try history.containsEnvelope(key) { s.findings.append(DuplicateRule.finding(seq: s.index)) }
         if s.findings.isEmpty, let checked = s.checked, case .retraction(let p) = checked.predicate {
-            try retraction(p, checked, &s)
+            let target = try target(StatementKey(Hex.decode(p.retracts) ?? []))
+            if let f = RetractionRule.check(p, checked, signers: s.signers, target: target, seq: s.index) {
+                s.findings.append(f)
+            }
         }
         for f in s.findings { add(f) }
         let intact = s.findings.allSatisfy { $0.severity != .error }
@@ -578,34 +462,12 @@ public final class LedgerVerifier {
 
     /// What a retraction needs to know about its target, recomputed from the target's line: an intact statement's
     /// signers are all registered, and a registration's organisation and roles never change.
-    private func target(_ key: StatementKey) throws -> TargetInfo? {
-        guard let line = try history.statementLine(key), case .statement(let env)? = try? Record.parse(line: line).body,
-            let checked = try? CheckedStatement(envelope: env), let trust
-        else { return nil }
+    private func target(_ key: StatementKey) throws -> RetractionRule.Target? {
+        guard let line = try history.statementLine(key), let trust else { return nil }
+        guard case .statement(let env) = try Record.parse(line: line).body else { return nil }
+        let checked = try CheckedStatement(envelope: env)
         let regs = env.signatures.compactMap { trust.certificates[$0.keyid.lowercased()] }
-        return TargetInfo(
-            organizations: regs.map(\.organization), roles: Set(regs.flatMap(\.roles)), subject: checked.subjectName,
-            isRetraction: checked.kind == .retraction)
-    }
-
-    private func retraction(_ p: RetractionPredicate, _ checked: CheckedStatement, _ s: inout Slot) throws {
-        guard let target = try target(StatementKey(Hex.decode(p.retracts) ?? [])) else {
-            s.findings.append(
-                Finding(seq: s.index, code: "retraction-invalid", message: "retracts \(p.retracts.prefix(16))…, which is no earlier valid statement"))
-            return
-        }
-        if target.isRetraction {
-            s.findings.append(Finding(seq: s.index, code: "retraction-invalid", message: "a retraction cannot be retracted"))
-        } else if target.subject != checked.subjectName {
-            s.findings.append(Finding(seq: s.index, code: "retraction-invalid", message: "the retraction's subject differs from its target's"))
-        } else if !s.signers.allSatisfy({ sg in
-            target.organizations.contains(sg.organization) && !target.roles.isDisjoint(with: sg.roles)
-        }) {
-            s.findings.append(
-                Finding(
-                    seq: s.index, code: "retraction-invalid",
-                    message: "a retraction must be signed by the same organisation and role as the retracted statement"))
-        }
+        return RetractionRule.Target(checked: checked, signers: regs.map { ($0.organization, $0.roles) })
     }
 
     // MARK: - End
@@ -646,8 +508,9 @@ public final class LedgerVerifier {
         }
         if let since = sinceCheckpoint, let sinceNote = options.since {
             do {
-                _ = try verifyOperatorNote(sinceNote, time: nil)
-                guard since.origin == origin else {
+                guard let trust else { throw TrailError("untrusted-ledger", "no valid genesis") }
+                _ = try CheckpointRule.verifyOperatorNote(sinceNote, operatorKeys: operatorKeys, trust: trust, at: nil)
+                guard let origin, CheckpointRule.exactOrigin(since.origin, origin) else {
                     throw TrailError("inconsistent-with-checkpoint", "the old checkpoint is for origin \(since.origin)")
                 }
                 guard since.size <= report.records, let root = sinceRoot else {
@@ -659,19 +522,12 @@ public final class LedgerVerifier {
                         "inconsistent-with-checkpoint",
                         "the first \(since.size) records hash to \(root.hex.prefix(16))…, the old checkpoint says \(since.rootHash.hex.prefix(16))…: history was rewritten")
                 }
-            } catch let e as TrailError {
-                var e = e
+            } catch {
+                var e = TrailError.wrap(error)
                 if e.code != "inconsistent-with-checkpoint" { e = TrailError("inconsistent-with-checkpoint", "the --since checkpoint: [\(e.code)] \(e.message)") }
                 add(Finding(seq: since.size > 0 ? min(since.size, report.records) - 1 : 0, e))
-            } catch {}
+            }
         }
-    }
-}
-
-/// Origin rule of DESIGN.md §4: non-empty, no whitespace, no '+'.
-public enum Origin {
-    public static func isValid(_ s: String) -> Bool {
-        !s.isEmpty && !s.unicodeScalars.contains { (c: Unicode.Scalar) in c == "+" || c.properties.isWhitespace || c.value < 0x21 }
     }
 }
 

@@ -162,12 +162,9 @@ extension TrustState {
                 let until = r["until"]?.doubleValue, let pathv = r["path"]?.arrayValue
             else { throw bad("registered") }
             let c = try cert(fpv)
-            let subject = c.subject
-            registered[c.fingerprint] = RegisteredCertificate(
+            registered[c.fingerprint] = try RegisteredCertificate(
                 certificate: c, path: try pathv.map(cert), seq: Int(seq), validFrom: Date(timeIntervalSince1970: from),
-                validUntil: Date(timeIntervalSince1970: until), revokedAt: r["revokedAt"]?.intValue.map { Int($0) },
-                fingerprint: c.fingerprint, publicKey: try c.publicKey, roles: c.roles, organization: subject.organization,
-                commonName: subject.commonName)
+                validUntil: Date(timeIntervalSince1970: until), revokedAt: r["revokedAt"]?.intValue.map { Int($0) })
         }
         var revoked: [RevocationKey: Int] = [:]
         for e in v["revoked"]?.arrayValue ?? [] {

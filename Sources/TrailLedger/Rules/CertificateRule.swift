@@ -1,0 +1,37 @@
+import TrailCrypto
+
+/// A `certificate` record: its whole chain valid at the record's time, chaining to a trusted anchor, unrevoked by
+/// earlier CRL records; registering it again is a warning. An operator-role Ed25519 certificate becomes a checkpoint
+/// key (operator key rotation).
+///
+/// Codes: the chain codes of `cert verify` (`cert-expired`, `unknown-issuer`, `cert-revoked`, …),
+/// `duplicate-certificate` (warning).
+enum CertificateRule {
+    static func register(
+        _ der: [UInt8], chain chainDER: [[UInt8]], time: LedgerTime, seq: Int, trust: inout TrustState,
+        operatorKeys: inout [String]
+    ) -> [Finding] {
+        do {
+            let cert = try Certificate(der: der)
+            let chain = try chainDER.map { try Certificate(der: $0) }
+            let path = try trust.validate(cert: cert, chain: chain, at: time.date)
+            guard try trust.register(cert, path: path, seq: seq) else {
+                let first = trust.certificates[cert.fingerprint]?.seq
+                return [
+                    Finding(
+                        seq: seq, code: "duplicate-certificate",
+                        message: "certificate \(cert.subject.string) is already registered\(first.map { " at seq \($0)" } ?? "")",
+                        severity: .warning)
+                ]
+            }
+            if let reg = trust.certificates[cert.fingerprint], reg.roles.contains(.operator),
+                reg.publicKey.algorithm == .ed25519, !operatorKeys.contains(reg.fingerprint)
+            {
+                operatorKeys.append(reg.fingerprint)
+            }
+            return []
+        } catch {
+            return [Finding(seq: seq, TrailError.wrap(error))]
+        }
+    }
+}

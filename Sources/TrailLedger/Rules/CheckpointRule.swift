@@ -1,0 +1,58 @@
+import TrailCrypto
+
+/// Checkpoints (DESIGN-NOTES "Checkpoints"): a C2SP signed note whose body is a tlog checkpoint, signed by a
+/// valid, unrevoked operator-role Ed25519 certificate — the genesis operator or a later certificate record (key
+/// rotation; the note's key id selects the key). A checkpoint record at seq n commits to the n lines before it.
+///
+/// Codes: `malformed-note`, `malformed-checkpoint`, `checkpoint-signature-invalid`, `checkpoint-origin-mismatch`,
+/// `checkpoint-size-mismatch`, `checkpoint-root-mismatch`.
+enum CheckpointRule {
+    /// Note verifiers for the operator keys usable at `time` (nil: any unrevoked one), in registration order.
+    static func operatorVerifiers(origin: String, operatorKeys: [String], trust: TrustState, at time: LedgerTime?)
+        -> [NoteVerifier]
+    {
+        operatorKeys.compactMap { fp -> NoteVerifier? in
+            guard let reg = trust.certificates[fp], reg.revokedAt == nil else { return nil }
+            if let time, time.date < reg.validFrom || time.date > reg.validUntil { return nil }
+            return try? NoteVerifier(name: origin, publicKey: reg.publicKey)
+        }
+    }
+
+    /// Parses `note` and verifies its operator signature; returns the checkpoint and the note.
+    static func verifyOperatorNote(_ note: String, operatorKeys: [String], trust: TrustState, at time: LedgerTime?) throws
+        -> (Checkpoint, SignedNote)
+    {
+        let parsed = try SignedNote(parsing: note)
+        let cp = try Checkpoint(text: parsed.text)
+        let verifiers = operatorVerifiers(origin: cp.origin, operatorKeys: operatorKeys, trust: trust, at: time)
+        let verified = (try? parsed.verify(using: verifiers))?.verifiedBy ?? []
+        guard !verified.isEmpty else {
+            throw TrailError(
+                "checkpoint-signature-invalid", "the checkpoint carries no valid signature by a current operator key",
+                remedy: "checkpoints must be signed by the operator's registered Ed25519 key")
+        }
+        return (cp, parsed)
+    }
+
+    /// A checkpoint record at `seq`: operator signature at the record's time, origin, size and root.
+    static func check(
+        _ note: String, seq: Int, time: LedgerTime, origin: String?, root: MerkleHash, operatorKeys: [String],
+        trust: TrustState
+    ) throws -> Checkpoint {
+        let (cp, _) = try verifyOperatorNote(note, operatorKeys: operatorKeys, trust: trust, at: time)
+        guard let origin, exactOrigin(cp.origin, origin) else {
+            throw TrailError("checkpoint-origin-mismatch", "the checkpoint's origin \(cp.origin) is not the ledger's \(origin ?? "")")
+        }
+        guard cp.size == seq else {
+            throw TrailError("checkpoint-size-mismatch", "a checkpoint at seq \(seq) must commit to size \(seq), not \(cp.size)")
+        }
+        guard cp.rootHash == root else {
+            throw TrailError(
+                "checkpoint-root-mismatch",
+                "the checkpoint's root \(cp.rootHash.hex.prefix(16))… is not the root \(root.hex.prefix(16))… of the \(cp.size) lines before it (an earlier line was altered)")
+        }
+        return cp
+    }
+
+    static func exactOrigin(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+}
