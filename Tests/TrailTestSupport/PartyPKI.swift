@@ -6,6 +6,11 @@ import TrailLedger
 public struct TestParty: Sendable {
     public let key: PrivateKey
     public let cert: Certificate
+
+    public init(key: PrivateKey, cert: Certificate) {
+        self.key = key
+        self.cert = cert
+    }
 }
 
 /// A small PKI for tests: root → intermediate → one Ed25519 leaf per role (2026-01-01 … 2027-12-31).

@@ -10,6 +10,7 @@ import TrailLedger
 //   chiptrail-bench prove     --dir DIR [--repeat R]       (library-level proofs from the sidecar index)
 //   chiptrail-bench reindex   --dir DIR                     (builds DIR/ledger.jsonl.idx, timed)
 //   chiptrail-bench verify    --dir DIR                     (LedgerVerifier alone: integrity, no compliance)
+//   chiptrail-bench trust-scale --dir DIR --certs N --witnesses W   (N certificates + N CRLs, W cosigning witnesses)
 //
 // `generate` writes DIR/ledger.jsonl (genesis and first checkpoint through `Ledger.initialize`, then
 // certificate, CRL, statement and checkpoint records built with the library's record codec), DIR/root.pem,
@@ -54,6 +55,8 @@ do {
         let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         print(String(format: "verify_seconds=%.3f records=%d errors=%d", dt, report.records, report.errors.count))
         if !report.integrityOK { exit(1) }
+    case "trust-scale":
+        try TrustScale.generate(dir: dir, certs: intOption("certs"), witnesses: intOption("witnesses"))
     case "micro":
         try Micro.run()
     case "steps":

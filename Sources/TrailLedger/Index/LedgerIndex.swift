@@ -122,9 +122,9 @@ public final class LedgerIndex {
                 do {
                     try subjects.flush()
                     try subjects.commitHeads()
-                } catch let e as TrailError {
-                    index.subjectFailure = e
-                } catch {}
+                } catch {
+                    index.subjectFailure = TrailError.wrap(error)
+                }
             }
         }
         index.verifier.onStatement = { [unowned index] s in

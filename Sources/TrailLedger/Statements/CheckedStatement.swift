@@ -19,7 +19,7 @@ public struct CheckedStatement: Sendable {
     /// Parses and checks the payload of an envelope. Errors: `unsupported-payload-type`, `not-in-toto-statement`,
     /// `subject-mismatch`, `malformed-predicate`, `malformed-manifest`, `manifest-digest-mismatch`.
     public init(envelope: Envelope) throws {
-        guard envelope.payloadType == DSSE.inTotoPayloadType else {
+        guard envelope.payloadType.utf8.elementsEqual(DSSE.inTotoPayloadType.utf8) else {
             throw TrailError(
                 "unsupported-payload-type", "payloadType \"\(envelope.payloadType)\" is not \(DSSE.inTotoPayloadType)")
         }
@@ -35,7 +35,7 @@ public struct CheckedStatement: Sendable {
         let subject = s.subject[0]
         if kind == .exportLicense {
             let p = try s.predicate(as: ExportLicensePredicate.self)
-            guard subject.name == "license:\(p.license)" else {
+            guard subject.name.utf8.elementsEqual("license:\(p.license)".utf8) else {
                 throw TrailError("subject-mismatch", "an export license's subject is license:\(p.license), not \(subject.name)")
             }
             predicate = .exportLicense(p)
@@ -66,7 +66,7 @@ public struct CheckedStatement: Sendable {
             } catch {
                 throw TrailError("malformed-manifest", "the embedded manifest does not parse: \(describe(error))")
             }
-            guard m.shipmentId == id else {
+            guard m.shipmentId.utf8.elementsEqual(id.utf8) else {
                 throw TrailError("subject-mismatch", "the manifest's shipmentId \(m.shipmentId) is not the subject's \(id)")
             }
             predicate = .supplySufficiency(p, manifest: m, manifestBytes: bytes)

@@ -15,7 +15,7 @@ public enum EnvelopeCheck {
     ) -> Result {
         var failures: [TrailError] = []
         var checked: CheckedStatement?
-        do { checked = try CheckedStatement(envelope: env) } catch let e as TrailError { failures.append(e) } catch {}
+        do { checked = try CheckedStatement(envelope: env) } catch { failures.append(TrailError.wrap(error)) }
         let role = checked?.kind?.requiredRole.flatMap { Role(rawValue: $0) }
         let validator = ChainValidator(anchors: anchors)
         var signers: [Certificate] = []

@@ -55,7 +55,7 @@ public struct Statement: Sendable, Equatable {
         guard case .object(let dict) = value else {
             throw TrailError("not-in-toto-statement", "the payload is not a JSON object")
         }
-        guard dict["_type"]?.stringValue == Statement.type else {
+        guard dict["_type"]?.stringValue?.utf8.elementsEqual(Statement.type.utf8) == true else {
             throw TrailError(
                 "not-in-toto-statement", "the payload's _type is not \(Statement.type)",
                 remedy: "sign an in-toto Statement v1 (chiptrail attest writes one)")
