@@ -42,6 +42,10 @@ import TrailTestSupport
 
     @Test(arguments: [false, true])
     func aCRLOfARenewedCARevokesTheLeafWhicheverCertificateIsOnItsPath(leafChainsThroughRenewal: Bool) throws {
+        #expect(codes(try verify(try renewalLedger(leafChainsThroughRenewal))) == ["signer-revoked@4"])
+    }
+
+    func renewalLedger(_ leafChainsThroughRenewal: Bool) throws -> LedgerForger {
         let renewed = try renewedIntermediate()
         #expect(renewed.serialHex != pki.intermediate.serialHex)
         #expect(renewed.publicKeyID == pki.intermediate.publicKeyID)
@@ -55,10 +59,14 @@ import TrailTestSupport
         let env = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [pki.lab])
         f.add(.statement(env), time: Samples.time(4))
         try f.checkpoint(time: Samples.time(5))
-        #expect(codes(try verify(f)) == ["signer-revoked@4"])
+        return f
     }
 
     @Test func aStatementSignerMustBeALeaf() throws {
+        #expect(codes(try verify(try notLeafLedger())) == ["signer-not-leaf@2"])
+    }
+
+    func notLeafLedger() throws -> LedgerForger {
         let caKey = try PrivateKey.generate(.ed25519)
         let ca = try CertificateBuilder.caCertificate(
             subject: try DistinguishedName(parsing: "CN=Lab CA,O=Qualified Test Lab Inc,C=US"), publicKey: caKey.publicKey,
@@ -68,15 +76,19 @@ import TrailTestSupport
         let env = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [TestParty(key: caKey, cert: ca)])
         f.add(.statement(env), time: Samples.time(3))
         try f.checkpoint(time: Samples.time(4))
-        #expect(codes(try verify(f)) == ["signer-not-leaf@2"])
+        return f
     }
 
     @Test func aCRLSignedByALeafIsNotACRL() throws {
+        #expect(codes(try verify(try crlByLeafLedger())) == ["crl-issuer-not-ca@3"])
+    }
+
+    func crlByLeafLedger() throws -> LedgerForger {
         // The lab's key signs a CRL "issued" under its own name: the signature verifies, but the lab is no CA.
         var f = try forger(registering: [pki.lab.cert, pki.exporter.cert])
         f.add(.crl(try crl(by: pki.lab.cert, key: pki.lab.key, revoking: [pki.exporter.cert]).der), time: Samples.time(4))
         try f.checkpoint(time: Samples.time(5))
-        #expect(codes(try verify(f)) == ["crl-issuer-not-ca@3"])
+        return f
     }
 
     /// A checkpoint at the end of `f`, then one cosignature record per signer set in `cosigners`.
@@ -147,6 +159,10 @@ import TrailTestSupport
     }
 
     @Test func theSamePayloadSignedAfreshIsADuplicate() throws {
+        #expect(codes(try verify(try duplicateLedger())) == ["duplicate-statement@3", "duplicate-statement@4"])
+    }
+
+    func duplicateLedger() throws -> LedgerForger {
         let p256 = try pki.party(roles: [.lab], subject: "CN=Lab P-256,O=Qualified Test Lab Inc,C=US", alg: .p256)
         var f = try forger(registering: [p256.cert])
         let first = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [p256])
@@ -158,7 +174,45 @@ import TrailTestSupport
         f.add(.statement(again), time: Samples.time(3))
         f.add(.statement(twice), time: Samples.time(4))
         try f.checkpoint(time: Samples.time(5))
-        #expect(codes(try verify(f)) == ["duplicate-statement@3", "duplicate-statement@4"])
+        return f
+    }
+
+    /// A bundle holding every record before the ledger's final checkpoint, proven against it.
+    func bundle(of f: LedgerForger) throws -> ProofBundle {
+        let cpSeq = f.lines.count - 1
+        guard case .checkpoint(let note) = try Record.parse(line: f.lines[cpSeq]).body else { fatalError("no checkpoint") }
+        let tree = InMemoryMerkleTree(leafHashes: f.lines[..<cpSeq].map { Merkle.leafHash($0) })
+        let entries = try (0..<cpSeq).map { ProofBundle.Entry(seq: $0, line: f.lines[$0], proof: try tree.inclusionProof(index: $0, size: cpSeq)) }
+        return ProofBundle(origin: f.origin, checkpoint: note, treeSize: cpSeq, subject: "shipment:SHP-0001", entries: entries)
+    }
+
+    /// One rule set: for each hostile ledger, a bundle cut from it reports the same findings for its records.
+    @Test func aBundleCutFromALedgerGetsTheLedgersFindings() throws {
+        let other = try pki.party(roles: [.lab], subject: "CN=Other Lab,O=Rival Lab Inc,C=US")
+        for f in [
+            try renewalLedger(false), try renewalLedger(true), try notLeafLedger(), try crlByLeafLedger(),
+            try duplicateLedger(), try retractionLedger(target: pki.lab, retractor: other).0,
+        ] {
+            let ledger = try verify(f)
+            let b = try bundle(of: f)
+            let bundled = BundleVerifier(bundle: b, trust: [pki.root]).run()
+            #expect(!ledger.errors.isEmpty)
+            #expect(ledger.errors.map { "\($0.code)@\($0.seq): \($0.message)" } == bundled.errors.filter { !$0.code.hasPrefix("bundle-") }.map { "\($0.code)@\($0.seq): \($0.message)" })
+        }
+    }
+
+    func retractionLedger(target: TestParty, retractor: TestParty, manifest: [UInt8] = Samples.manifest()) throws
+        -> (LedgerForger, Int)
+    {
+        var f = try forger(registering: [target.cert, retractor.cert].uniqued())
+        let env = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [target])
+        f.add(.statement(env), time: Samples.time(5))
+        let hash = Digest.sha256Hex(f.lines.last!)
+        let rseq = f.lines.count
+        let r = try Samples.envelope(.retraction, manifest: manifest, predicate: Samples.retraction(of: hash), signers: [retractor])
+        f.add(.statement(r), time: Samples.time(6))
+        try f.checkpoint(time: Samples.time(7))
+        return (f, rseq)
     }
 
     @Test func retractionsNeedTheSameOrganisationAndSubject() throws {
@@ -166,14 +220,7 @@ import TrailTestSupport
         let otherLab = try pki.party(roles: [.lab], subject: "CN=Other Lab,O=Rival Lab Inc,C=US")
         let renewedLab = try pki.party(roles: [.lab], subject: "CN=Lab Signer 2,O=Qualified Test Lab Inc,C=US")
         func ledger(target: TestParty, retractor: TestParty, manifest: [UInt8] = Samples.manifest()) throws -> [String] {
-            var f = try forger(registering: [target.cert, retractor.cert].uniqued())
-            let env = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [target])
-            f.add(.statement(env), time: Samples.time(5))
-            let hash = Digest.sha256Hex(f.lines.last!)
-            let rseq = f.lines.count
-            let r = try Samples.envelope(.retraction, manifest: manifest, predicate: Samples.retraction(of: hash), signers: [retractor])
-            f.add(.statement(r), time: Samples.time(6))
-            try f.checkpoint(time: Samples.time(7))
+            let (f, rseq) = try retractionLedger(target: target, retractor: retractor, manifest: manifest)
             return codes(try verify(f)).map { $0.replacingOccurrences(of: "@\(rseq)", with: "@R") }
         }
         let at = "R"
