@@ -47,7 +47,7 @@ enum Steps {
         i = 0
         try time("CheckedStatement") { _ in _ = try CheckedStatement(envelope: envs[i % envs.count]); i += 1 }
         i = 0
-        time("duplicateKey") { _ in _ = envs[i % envs.count].duplicateKey; i += 1 }
+        time("duplicateKey") { _ in _ = envs[i % envs.count].statementIdentity; i += 1 }
         i = 0
         time("pae") { _ in _ = envs[i % envs.count].pae; i += 1 }
         let checked = try envs.map { try CheckedStatement(envelope: $0) }

@@ -13,7 +13,7 @@ enum CertificateRule {
     ) -> [Finding] {
         do {
             let cert = try Certificate(der: der)
-            let chain = try chainDER.map { try Certificate(der: $0) }
+            let chain = try chainDER.map { try trust.known(der: $0) }
             let path = try trust.validate(cert: cert, chain: chain, at: time.date)
             guard try trust.register(cert, path: path, seq: seq) else {
                 let first = trust.certificates[cert.fingerprint]?.seq

@@ -81,8 +81,12 @@ public struct TrustState: Sendable {
         var keyID: UInt32
     }
 
+    /// Built once: it checks the anchors' self-signatures.
+    private let validator: ChainValidator
+
     public init(anchors: [Certificate]) {
         self.anchors = anchors
+        validator = ChainValidator(anchors: anchors)
         for a in anchors { authorities[a.fingerprint] = a }
         reindex()
     }
@@ -93,6 +97,7 @@ public struct TrustState: Sendable {
         revoked: [RevocationKey: Int]
     ) {
         self.anchors = anchors
+        validator = ChainValidator(anchors: anchors)
         self.certificates = certificates
         self.authorities = authorities
         self.revoked = revoked
@@ -134,7 +139,7 @@ public struct TrustState: Sendable {
 
     /// Validates `cert` with `chain` at `time` against the anchors and earlier revocations.
     public func validate(cert: Certificate, chain: [Certificate], at time: Date, role: Role? = nil) throws -> [Certificate] {
-        let result = ChainValidator(anchors: anchors).validate(cert, intermediates: chain, at: time, role: role)
+        let result = validator.validate(cert, intermediates: chain, at: time, role: role)
         if let first = result.failures.first { throw first }
         let path = result.path
         if let (i, crlSeq) = revokedLink(path) {
@@ -196,6 +201,14 @@ public struct TrustState: Sendable {
                 }
             }
         }
+    }
+
+    /// The certificate of `der` when the ledger already holds it (a chain repeats its intermediates in every
+    /// record): parsing DER is a large part of a certificate record's cost.
+    public func known(der: [UInt8]) throws -> Certificate {
+        let fp = Digest.sha256Hex(der)
+        if let c = authorities[fp] ?? certificates[fp]?.certificate { return c }
+        return try Certificate(der: der)
     }
 
     /// The first certificate on `path` revoked under its issuer's key, with the CRL's seq.
