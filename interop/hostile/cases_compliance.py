@@ -268,6 +268,11 @@ def lab_units():
         out.append(C("lab-min-units-tested-%d-of-4" % n, L, 0 if status == "ok" else 2,
                      {"SHP-1": ok(exact=True) if status == "ok" else V("lab-too-few-units", exact=True)},
                      policy='{"minUnitsTested":%d}' % n, world=w))
+    # Sampling "all" reached by listing one unit twice.
+    w, L, S = ledger(tag="units5")
+    m = manifest("SHP-1", quantity=4)
+    ship(w, L, m=m, lab=lab_predicate(m, tested=m["serials"][:3] + m["serials"][:1], sampling="all"))
+    out.append(C("lab-sampling-all-with-a-unit-listed-twice", L, 2, {"SHP-1": V("lab-too-few-units")}, world=w))
     # The same unit listed four times is one unit tested.
     w, L, S = ledger(tag="units4")
     m = manifest("SHP-1")
@@ -319,6 +324,16 @@ def quantities():
                      0 if status == "ok" else 2,
                      {"SHP-A": ok(exact=True), "SHP-B": ok(exact=True) if status == "ok" else V("destination-cap-exceeded", exact=True)},
                      world=w))
+    # Macau counts toward the same cap as China (a second license for MO).
+    w, L, S = ledger(tag="capmo")
+    from writer import license_env
+    L.statement(license_env(w, license_predicate(number="BIS-H200-2026-0999", destination="MO")))
+    L.checkpoint()
+    L.tick()
+    ship(w, L, sid="SHP-A", us_units=30)
+    ship(w, L, sid="SHP-B", m=manifest("SHP-B", destination="MO", license_="BIS-H200-2026-0999"), us_units=30)
+    out.append(C("destination-cap-counts-macau-with-china", L, 2,
+                 {"SHP-A": ok(exact=True), "SHP-B": V("destination-cap-exceeded", exact=True)}, world=w))
     # The same claim signed by two signer sets counts once (8 units, not 16, under a license of 10).
     w = World(tag="claimonce")
     from writer import envelope, shipment_envs
@@ -395,6 +410,30 @@ def decisions():
             out.append(C("lab-failed-retracted-and-retested-ok", L, 0, {"SHP-1": ok(exact=True)}, world=w))
         else:
             out.append(C("lab-failed-retested-without-retraction", L, 2, {"SHP-1": V("lab-test-failed")}, world=w))
+    return out
+
+
+@case
+def bundles():
+    """Bundles cut from compliance cases: the shipment's verdict from the bundle alone."""
+    out = []
+    d = {"tpp": 21000, "dramBandwidthGBps": 4800, "memoryGB": 141}
+    w, L = lab_case("btpp", declared=d, tpp=21000)
+    out.append(C("bundle-lab-tpp-exactly-21000", L, 2, {"SHP-1": V("lab-tpp-exceeded", exact=True)}, world=w,
+                 bundle=L.bundle("SHP-1", [LICENSE])))
+    w, L, S = ledger(tag="bmq")
+    ship(w, L, m=manifest("SHP-1", quantity=-5))
+    out.append(C("bundle-manifest-quantity-negative", L, 2, {"SHP-1": V("manifest-quantity-invalid")}, world=w,
+                 bundle=L.bundle("SHP-1", [LICENSE])))
+    w = World(tag="blabo")
+    inhouse = w.leaf("lab-inhouse", "In-house Lab", EXPORTER_O, ["lab"])
+    w, L, S = base(w, certs=[w.regulator, w.exporter, inhouse, w.customs])
+    ship(w, L, signers={"lab": [inhouse]})
+    out.append(C("bundle-lab-not-independent", L, 2, {"SHP-1": V("lab-not-independent")}, world=w,
+                 bundle=L.bundle("SHP-1", [LICENSE])))
+    w, L, S = ledger(tag="bok")
+    ship(w, L)
+    out.append(C("bundle-compliant", L, 0, {"SHP-1": ok(exact=True)}, world=w, bundle=L.bundle("SHP-1", [LICENSE])))
     return out
 
 

@@ -180,14 +180,14 @@ def make_cert(key, subject, issuer=None, roles=(), ca=False, path_len=None, key_
 
 
 def make_crl(issuer, serials, this_update, number=1, signer_key=None, next_update=None,
-             issuer_name=None):
+             issuer_name=None, revocation_date=None):
     """A v2 CRL by `issuer` (a Cert) revoking `serials` (ints), dated `this_update`."""
     key = signer_key or issuer.key
     b = (x509.CertificateRevocationListBuilder().issuer_name(issuer_name or issuer.cert.subject)
          .last_update(this_update).next_update(next_update or (this_update + dt.timedelta(days=30))))
     for s in serials:
         b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(s)
-                                      .revocation_date(this_update).build())
+                                      .revocation_date(revocation_date or this_update).build())
     b = b.add_extension(x509.CRLNumber(number), critical=False)
     b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.pub), critical=False)
     alg, pad = key.x509_sign_args()
