@@ -981,3 +981,110 @@ def build():
     for fn in CASES:
         cases.extend(fn())
     return cases
+
+
+# ------------------------------------------------------------------------------ more hostile classes
+
+@case
+def algorithms():
+    """Each algorithm has exactly one signature scheme (DESIGN.md §4.1)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    out = []
+
+    def resign(alg, fn):
+        def mutate(e, w, lab2):
+            payload = base64.b64decode(e["payload"])
+            e["signatures"][0]["sig"] = b64(fn(w.lab.key.priv, pae(INTOTO, payload)))
+            return e
+        return mutate
+    variants = [
+        ("rsa-pkcs1v15", "rsa", lambda k, m: k.sign(m, padding.PKCS1v15(), hashes.SHA256())),
+        ("rsa-pss-salt-20", "rsa", lambda k, m: k.sign(m, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=20),
+                                                       hashes.SHA256())),
+        ("rsa-pss-sha384", "rsa", lambda k, m: k.sign(m, padding.PSS(mgf=padding.MGF1(hashes.SHA384()), salt_length=32),
+                                                      hashes.SHA384())),
+        ("p256-sha384", "p256", lambda k, m: k.sign(m, ec.ECDSA(hashes.SHA384()))),
+    ]
+    for label, alg, fn in variants:
+        w, L, s = one_envelope_case("alg" + label, resign(alg, fn), "signature-invalid", alg=alg)
+        out.append(I("signature-scheme-" + label, L, 1, [("signature-invalid", s)], world=w))
+    return out
+
+
+@case
+def genesis_and_operator():
+    out = []
+    # The operator certificate is revoked; a later checkpoint it signs is not valid.
+    w, L, S = base(World(tag="oprev"))
+    ship(w, L, checkpoint=False)
+    L.crl(make_crl(w.ica, [w.operator.serial], L.time))
+    L.checkpoint()  # signed by the revoked genesis operator after the CRL
+    cp = L.seq - 1
+    out.append(I("checkpoint-by-revoked-operator", L, 1, [("checkpoint-signature-invalid", cp)], world=w))
+    # Genesis operator certificate without the operator role.
+    w = World(tag="oprole")
+    notop = w.leaf("op-norole", "Not An Operator", "Export Ledger Office", ["customs"])
+    L = w.ledger(operator=notop)
+    L.checkpoint()
+    out.append(I("genesis-operator-without-role", L, 1, [("operator-invalid", 0), ("checkpoint-signature-invalid", 1)],
+                     world=w, note="no valid operator key: the first checkpoint cannot verify either"))
+    # Origins with whitespace or '+'.
+    for label, origin in (("plus", "ledger.example/h200+2026"), ("space", "ledger.example/h200 2026")):
+        w = World(tag="origin" + label)
+        w.origin = origin
+        L = w.ledger()
+        L.checkpoint()
+        out.append(I("genesis-origin-" + label, L, 1, [("invalid-origin", 0), ("unverifiable-records", 1)], world=w))
+    # A witness whose CN contains '+' cannot witness.
+    w = World(tag="witplus")
+    aud = w.leaf("auditor-plus", "Auditor+One", "Audit Partners LLP", ["auditor"])
+    w, L, S = base(w, extra_certs=[aud])
+    s = ship(w, L)
+    c = L.cosignature(s["cp"], [aud])
+    out.append(I("cosignature-witness-cn-with-plus", L, 1, [], world=w,
+                 any_errors=[[("cosignature-invalid", c), ("malformed-note", c)]],
+                 note="a C2SP key name cannot contain '+': the line is malformed or the cosignature invalid"))
+    return out
+
+
+@case
+def line_limits():
+    out = []
+    w, L, bad = ledger_with_raw("toolong", lambda s: s.replace('{"envelope"', '{"pad":"%s","envelope"' % ("A" * (1 << 20)), 1).encode())
+    out.append(I("line-longer-than-1-mib", L, 1, [("line-too-long", bad)], world=w))
+    w, L, bad = ledger_with_raw("deep", lambda s: s.replace('{"envelope"', '{"deep":%s,"envelope"' % ("[" * 10000 + "]" * 10000), 1).encode())
+    out.append(I("line-nested-10000-deep", L, 1, [("json-too-deep", bad)], world=w))
+    return out
+
+
+@case
+def bundle_tampering():
+    """Bundle-only hostility: the bundle's own structure."""
+    out = []
+    w, L = honest_with(tag="btamper")
+    b = L.bundle("SHP-1", [LICENSE])
+    lab_entry = next(e for e in b["entries"] if b"lab-test" in base64.b64decode(
+        json.loads(base64.b64decode(e["line"])).get("envelope", {}).get("payload", "") or b"") if "envelope" in
+        json.loads(base64.b64decode(e["line"])))
+    lab_seq = lab_entry["seq"]
+
+    bad = copy.deepcopy(b)
+    e = next(x for x in bad["entries"] if x["seq"] == lab_seq)
+    e["proof"][0] = b64(sha256(b"not a sibling"))
+    out.append(I("bundle-inclusion-proof-tampered", L, 1, [("bundle-inclusion-invalid", lab_seq)], world=w,
+                 bundle=bad, exact=False))
+
+    bad = copy.deepcopy(b)
+    cert_seq = next(s for s in range(len(L.lines)) if json.loads(L.lines[s]).get("cert") == b64(w.lab.der))
+    bad["entries"] = [x for x in bad["entries"] if x["seq"] != cert_seq]
+    out.append(I("bundle-signer-certificate-left-out", L, 1, [("bundle-entry-missing", lab_seq)], world=w,
+                 bundle=bad, exact=False))
+
+    bad = copy.deepcopy(b)
+    i = next(k for k, x in enumerate(bad["entries"]) if x["seq"] == lab_seq)
+    bad["entries"][i], bad["entries"][i - 1] = bad["entries"][i - 1], bad["entries"][i]
+    out.append(I("bundle-entries-out-of-order", L, 1, [("bundle-entry-order", bad["entries"][i]["seq"])], world=w,
+                 bundle=bad, exact=False))
+    return out
