@@ -95,6 +95,12 @@ enum HostileCorpus {
     /// Exact Unicode scalar sequence of an identifier (never `String ==`, which is canonical equivalence).
     static func scalars(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
 
+    /// An identifier with its non-ASCII scalars spelled out, so that "é" and "e\u{301}" read differently.
+    static func show(_ s: String) -> String {
+        "\"" + s.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{" + String($0.value, radix: 16) + "}" }.joined()
+            + "\""
+    }
+
     /// Every problem of one run against its expectation; empty when the case holds.
     static func problems(_ e: Expectation, _ r: ProcessResult) -> [String] {
         var out: [String] = []
@@ -125,18 +131,19 @@ enum HostileCorpus {
         let ships = e.kind == "bundle" ? (o.shipment.map { [$0] } ?? []) : (o.shipments ?? [])
         for s in e.shipments {
             guard let got = ships.first(where: { scalars($0.id) == scalars(s.id) }) else {
-                out.append("shipment \(s.id.debugDescription) missing")
+                out.append("shipment \(show(s.id)) missing")
                 continue
             }
             let codes = Set((got.violations ?? []).map(\.code))
+            let id = show(s.id)
             if got.status != s.status {
-                out.append("\(s.id) status \(got.status), expected \(s.status) (violations \(codes.sorted()))")
+                out.append("\(id) status \(got.status), expected \(s.status) (violations \(codes.sorted()))")
             }
             for v in s.violations where !codes.contains(v) {
-                out.append("\(s.id) lacks violation \(v) (has \(codes.sorted()))")
+                out.append("\(id) lacks violation \(v) (has \(codes.sorted()))")
             }
             if s.exactViolations && codes != Set(s.violations) {
-                out.append("\(s.id) violations \(codes.sorted()), expected exactly \(s.violations.sorted())")
+                out.append("\(id) violations \(codes.sorted()), expected exactly \(s.violations.sorted())")
             }
         }
         if !out.isEmpty {
