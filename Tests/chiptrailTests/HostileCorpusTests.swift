@@ -166,6 +166,24 @@ enum HostileCorpus {
         #expect(Set(m.cases.map(\.name)).count == m.cases.count)
     }
 
+    /// The writer's honest ledgers (every key algorithm) also pass the other independent verifier
+    /// (interop/verify_ledger.py), with the same RFC 6962 root chiptrail computes.
+    @Test func honestLedgersPassTheOtherIndependentVerifier() throws {
+        let m = try #require(HostileCorpus.generated.manifest, "\(HostileCorpus.generated.failure ?? "")")
+        let honest = m.cases.filter { $0.name.hasPrefix("honest-") && $0.kind == "ledger" }
+        #expect(honest.count >= 4)
+        for e in honest {
+            let dir = HostileCorpus.generated.dir + "/" + e.name
+            let r = try runProcess(
+                "/usr/bin/env",
+                ["python3", HostileCorpus.repo + "/interop/verify_ledger.py", dir + "/ledger.jsonl", dir + "/trust0.pem"])
+            let c = try HostileCorpus.run(e)
+            let root = (try? JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any])?["root"] as? String
+            #expect(r.status == 0, "\(e.name): \(r.stdout)\(r.stderr)")
+            #expect(root != nil && r.stdout.contains("root \(root ?? "?")"), "\(e.name): \(r.stdout) vs \(c.stdout.prefix(200))")
+        }
+    }
+
     @Test(arguments: HostileCorpus.names)
     func hostileCase(_ name: String) throws {
         let e = try #require(HostileCorpus.expectation(name), "\(HostileCorpus.generated.failure ?? "unknown case")")

@@ -324,6 +324,14 @@ def quantities():
                      0 if status == "ok" else 2,
                      {"SHP-A": ok(exact=True), "SHP-B": ok(exact=True) if status == "ok" else V("destination-cap-exceeded", exact=True)},
                      world=w))
+    # A later, larger US figure does not clear an earlier cap violation (cap 15, then 500).
+    w, L, S = ledger(tag="caplater")
+    ship(w, L, sid="SHP-A", us_units=30)
+    ship(w, L, sid="SHP-B", us_units=30)
+    ship(w, L, sid="SHP-C", us_units=1000)
+    out.append(C("destination-cap-not-cleared-by-later-us-figure", L, 2,
+                 {"SHP-A": ok(exact=True), "SHP-B": V("destination-cap-exceeded", exact=True), "SHP-C": ok(exact=True)},
+                 world=w))
     # Macau counts toward the same cap as China (a second license for MO).
     w, L, S = ledger(tag="capmo")
     from writer import license_env
@@ -366,6 +374,15 @@ def identities():
     stmt(w, L, "customs-decision", m, customs_predicate(), [w.customs])
     L.checkpoint()
     out.append(C("manifest-mismatch-lab-tested-other-chips", L, 2, {"SHP-1": V("manifest-mismatch")}, world=w))
+    # Customs released another manifest: not a decision about these chips.
+    w, L, S = ledger(tag="custmis")
+    m = manifest("SHP-1")
+    other = manifest("SHP-1", serials=["H200-Y-%04d" % i for i in range(8)])
+    ship(w, L, m=m, steps=("supply", "lab"), checkpoint=False)
+    stmt(w, L, "customs-decision", "shipment:SHP-1", customs_predicate(), [w.customs],
+         digest=sha256(manifest_bytes(other)).hex())
+    L.checkpoint()
+    out.append(C("manifest-mismatch-customs-released-other-chips", L, 2, {"SHP-1": V("manifest-mismatch")}, world=w))
     w, L, S = ledger(tag="licmis", license_kw={"destination": "MO"})
     ship(w, L)
     out.append(C("license-mismatch-destination", L, 2, {"SHP-1": V("license-mismatch")}, world=w))
