@@ -57,15 +57,18 @@ enum HostileCorpus {
         var shipment: Ship?
     }
 
+    static let corpusDir = FileManager.default.temporaryDirectory.path + "/chiptrail-hostile-" + UUID().uuidString
+
     struct Generated: Sendable {
         var dir: String
         var manifest: Manifest?
         var failure: String?
     }
 
-    /// The corpus, generated once per test process into a fresh temporary directory.
+    /// The corpus, generated once per test process into a fresh temporary directory (removed at exit).
     static let generated: Generated = {
-        let dir = FileManager.default.temporaryDirectory.path + "/chiptrail-hostile-" + UUID().uuidString
+        let dir = corpusDir
+        atexit { try? FileManager.default.removeItem(atPath: HostileCorpus.corpusDir) }
         do {
             let r = try runProcess(
                 "/usr/bin/env", ["python3", repo + "/interop/hostile/generate.py", dir])

@@ -254,7 +254,7 @@ def signer_profile():
                  bundle=L.bundle("SHP-1", [LICENSE])))
 
     for label, ku in (("content-commitment", {"content_commitment": True}),
-                      ("key-cert-sign", {"key_cert_sign": False, "key_agreement": True})):
+                      ("key-agreement", {"key_agreement": True})):
         w = World(tag="ku" + label)
         lab = w.leaf("labku", "Lab KU " + label, LAB_O, ["lab"], key_usage=ku)
         w, L, S = base(w, certs=[w.regulator, w.exporter, lab, w.customs])
