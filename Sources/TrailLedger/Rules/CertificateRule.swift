@@ -7,14 +7,29 @@ import TrailCrypto
 /// Codes: the chain codes of `cert verify` (`cert-expired`, `unknown-issuer`, `cert-revoked`, …),
 /// `duplicate-certificate` (warning).
 enum CertificateRule {
+    /// A certificate record's X.509 work done ahead, in parallel: parsing and path validation against the anchors
+    /// the verifier was given (the ledger's anchors are a subset; `TrustState.validate` re-checks what differs).
+    struct Prepared: Sendable {
+        var certificate: Certificate
+        var chain: [Certificate]
+        var validation: ChainValidation
+    }
+
+    static func prepare(_ der: [UInt8], chain chainDER: [[UInt8]], time: LedgerTime, validator: ChainValidator) -> Prepared? {
+        guard let cert = try? Certificate(der: der), let chain = try? chainDER.map({ try Certificate(der: $0) }) else {
+            return nil  // the sequential phase parses again and reports why
+        }
+        return Prepared(certificate: cert, chain: chain, validation: validator.validate(cert, intermediates: chain, at: time.date))
+    }
+
     static func register(
         _ der: [UInt8], chain chainDER: [[UInt8]], time: LedgerTime, seq: Int, trust: inout TrustState,
-        operatorKeys: inout [String]
+        operatorKeys: inout [String], prepared: Prepared? = nil
     ) -> [Finding] {
         do {
-            let cert = try Certificate(der: der)
-            let chain = try chainDER.map { try trust.known(der: $0) }
-            let path = try trust.validate(cert: cert, chain: chain, at: time.date)
+            let cert = try prepared?.certificate ?? Certificate(der: der)
+            let chain = try prepared?.chain ?? chainDER.map { try trust.known(der: $0) }
+            let path = try trust.validate(cert: cert, chain: chain, at: time.date, prevalidated: prepared?.validation)
             guard try trust.register(cert, path: path, seq: seq) else {
                 let first = trust.certificates[cert.fingerprint]?.seq
                 return [

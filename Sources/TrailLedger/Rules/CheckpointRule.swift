@@ -18,28 +18,36 @@ enum CheckpointRule {
         }
     }
 
-    /// Parses `note` and verifies its operator signature; returns the checkpoint and the note.
-    static func verifyOperatorNote(_ note: String, operatorKeys: [String], trust: TrustState, at time: LedgerTime?) throws
-        -> (Checkpoint, SignedNote)
-    {
+    /// Parses `note` and verifies its operator signature; returns the checkpoint, the note and its signature lines
+    /// that verified. A line in `verifiedBefore` (same bytes, over the same text, verified earlier) counts without
+    /// being verified again when its key is still a current operator key.
+    static func verifyOperatorNote(
+        _ note: String, operatorKeys: [String], trust: TrustState, at time: LedgerTime?,
+        verifiedBefore: [NoteSignature] = []
+    ) throws -> (Checkpoint, SignedNote, [NoteSignature]) {
         let parsed = try SignedNote(parsing: note)
         let cp = try Checkpoint(text: parsed.text)
         let verifiers = operatorVerifiers(origin: cp.origin, operatorKeys: operatorKeys, trust: trust, at: time)
+        let reused = parsed.signatures.filter { line in
+            verifiedBefore.contains(line) && verifiers.contains { $0.name == line.name && $0.keyID == line.keyID }
+        }
+        if !reused.isEmpty { return (cp, parsed, reused) }
         let verified = (try? parsed.verify(using: verifiers))?.verifiedBy ?? []
         guard !verified.isEmpty else {
             throw TrailError(
                 "checkpoint-signature-invalid", "the checkpoint carries no valid signature by a current operator key",
                 remedy: "checkpoints must be signed by the operator's registered Ed25519 key")
         }
-        return (cp, parsed)
+        let lines = parsed.signatures.filter { line in verified.contains { $0.name == line.name && $0.keyID == line.keyID } }
+        return (cp, parsed, lines)
     }
 
     /// A checkpoint record at `seq`: operator signature at the record's time, origin, size and root.
     static func check(
         _ note: String, seq: Int, time: LedgerTime, origin: String?, root: MerkleHash, operatorKeys: [String],
         trust: TrustState
-    ) throws -> Checkpoint {
-        let (cp, _) = try verifyOperatorNote(note, operatorKeys: operatorKeys, trust: trust, at: time)
+    ) throws -> (Checkpoint, SignedNote, [NoteSignature]) {
+        let (cp, parsed, lines) = try verifyOperatorNote(note, operatorKeys: operatorKeys, trust: trust, at: time)
         guard let origin, exactOrigin(cp.origin, origin) else {
             throw TrailError("checkpoint-origin-mismatch", "the checkpoint's origin \(cp.origin) is not the ledger's \(origin ?? "")")
         }
@@ -51,7 +59,7 @@ enum CheckpointRule {
                 "checkpoint-root-mismatch",
                 "the checkpoint's root \(cp.rootHash.hex.prefix(16))… is not the root \(root.hex.prefix(16))… of the \(cp.size) lines before it (an earlier line was altered)")
         }
-        return cp
+        return (cp, parsed, lines)
     }
 
     static func exactOrigin(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }

@@ -138,8 +138,19 @@ public struct TrustState: Sendable {
     }
 
     /// Validates `cert` with `chain` at `time` against the anchors and earlier revocations.
-    public func validate(cert: Certificate, chain: [Certificate], at time: Date, role: Role? = nil) throws -> [Certificate] {
-        let result = validator.validate(cert, intermediates: chain, at: time, role: role)
+    /// `prevalidated` is the same validation done ahead against a superset of the anchors: used when it succeeded with
+    /// a path ending at one of this state's anchors, redone otherwise (so the failure reported is this state's own).
+    public func validate(
+        cert: Certificate, chain: [Certificate], at time: Date, role: Role? = nil, prevalidated: ChainValidation? = nil
+    ) throws -> [Certificate] {
+        let result: ChainValidation
+        if let pre = prevalidated, role == nil,
+            pre.isValid, let top = pre.path.last, anchors.contains(where: { $0.der == top.der })
+        {
+            result = pre
+        } else {
+            result = validator.validate(cert, intermediates: chain, at: time, role: role)
+        }
         if let first = result.failures.first { throw first }
         let path = result.path
         if let (i, crlSeq) = revokedLink(path) {

@@ -175,6 +175,8 @@ public final class LedgerVerifier {
         var canonical = true
         /// The envelope identity (duplicate detection), computed in the parallel phase.
         var envelopeKey: StatementKey?
+        /// A certificate record's parsed certificates and chain validation, from the parallel phase.
+        var certificate: CertificateRule.Prepared?
         /// A candidate line not (yet) in the file.
         var pending = false
         /// After an untrusted genesis: nothing in the record was checked, so it is never intact.
@@ -208,6 +210,7 @@ public final class LedgerVerifier {
     ) -> [Slot] {
         let strict = options.strict
         let maxLine = options.maxLineLength
+        let validator = ChainValidator(anchors: options.trust)
         return parallelMap(batch.count, parallel: options.parallel) { i in
             var s = batch[i]
             s.leaf = Merkle.leafHash(s.line)
@@ -224,6 +227,11 @@ public final class LedgerVerifier {
                         let pae = env.pae
                         s.early = zip(env.signatures, keys).map { sig, key in key?.verify(signature: sig.sig, for: pae) }
                     }
+                }
+                if case .certificate(let der, let chainDER) = r.body {
+                    // The X.509 work of a certificate record depends only on the record and the anchors; whether the
+                    // path is still unrevoked at this position is decided sequentially (TrustState.validate).
+                    s.certificate = CertificateRule.prepare(der, chain: chainDER, time: r.time, validator: validator)
                 }
                 if strict { s.canonical = JCS.isCanonical(s.line) }
             } catch {
@@ -330,7 +338,7 @@ public final class LedgerVerifier {
         case .genesis:
             s.findings.append(Finding(seq: seq, code: "unexpected-genesis", message: "a genesis record may only be the first line"))
         case .certificate(let der, let chainDER):
-            certificateRecord(der, chainDER, time: r.time, &s)
+            certificateRecord(der, chainDER, time: r.time, prepared: s.certificate, &s)
         case .crl(let der):
             s.findings += RevocationRule.apply(der, seq: seq, trust: &self.trust!)
         case .statement(let env):
@@ -353,9 +361,11 @@ public final class LedgerVerifier {
         trust = out.trust
     }
 
-    private func certificateRecord(_ der: [UInt8], _ chainDER: [[UInt8]], time: LedgerTime, _ s: inout Slot) {
+    private func certificateRecord(
+        _ der: [UInt8], _ chainDER: [[UInt8]], time: LedgerTime, prepared: CertificateRule.Prepared?, _ s: inout Slot
+    ) {
         s.findings += CertificateRule.register(
-            der, chain: chainDER, time: time, seq: s.index, trust: &trust!, operatorKeys: &operatorKeys)
+            der, chain: chainDER, time: time, seq: s.index, trust: &trust!, operatorKeys: &operatorKeys, prepared: prepared)
     }
 
     private func statementRecord(_ env: Envelope, time: LedgerTime, trust: TrustState, _ s: inout Slot) {
@@ -372,26 +382,32 @@ public final class LedgerVerifier {
 
     private func checkpointRecord(_ note: String, time: LedgerTime, _ s: inout Slot) throws {
         sawCheckpointRecord = true
-        let cp: Checkpoint
+        let checked: (Checkpoint, SignedNote, [NoteSignature])
         do {
-            cp = try CheckpointRule.check(
+            checked = try CheckpointRule.check(
                 note, seq: s.index, time: time, origin: origin, root: tree.root, operatorKeys: operatorKeys, trust: trust!)
         } catch {
             s.findings.append(Finding(seq: s.index, TrailError.wrap(error)))
             return
         }
+        let (cp, parsed, lines) = checked
         try history.addCheckpoint(seq: s.index, offset: s.offset, pending: s.pending ? s.line : nil)
         lastCheckpointSeq = s.index
+        recentCheckpoint = (s.index, time, parsed, lines)
         report.latestCheckpoint = CheckpointInfo(
             seq: s.index, size: cp.size, root: cp.rootHash.hex, note: note, witnesses: [], witnessNames: [])
     }
 
-    /// The valid checkpoint record at `seq`, read back through the history: its time and note.
-    private func checkpointRecord(at seq: Int) throws -> (time: LedgerTime, note: SignedNote)? {
+    /// The latest valid checkpoint record, kept so that the cosignature records after it need not read it back.
+    private var recentCheckpoint: (seq: Int, time: LedgerTime, note: SignedNote, verified: [NoteSignature])?
+
+    /// The valid checkpoint record at `seq`: its time, note and the operator lines that verified.
+    private func checkpointRecord(at seq: Int) throws -> (time: LedgerTime, note: SignedNote, verified: [NoteSignature])? {
+        if let c = recentCheckpoint, c.seq == seq { return (c.time, c.note, c.verified) }
         guard let line = try history.checkpointLine(seq: seq) else { return nil }
         let r = try Record.parse(line: line)
         guard case .checkpoint(let note) = r.body else { return nil }
-        return (r.time, try SignedNote(parsing: note))
+        return (r.time, try SignedNote(parsing: note), [])
     }
 
     private func cosignatureRecord(_ cpSeq: Int, _ note: String, time: LedgerTime, _ s: inout Slot) throws {
@@ -403,7 +419,8 @@ public final class LedgerVerifier {
             guard parsed.text.utf8.elementsEqual(target.note.text.utf8) else {
                 throw TrailError("cosignature-invalid", "the cosigned text differs from the checkpoint at seq \(cpSeq)")
             }
-            _ = try CheckpointRule.verifyOperatorNote(note, operatorKeys: operatorKeys, trust: trust!, at: nil)
+            _ = try CheckpointRule.verifyOperatorNote(
+                note, operatorKeys: operatorKeys, trust: trust!, at: nil, verifiedBefore: target.verified)
             let out = CosignatureRule.check(
                 parsed, checkpointSeq: cpSeq, checkpointTime: target.time, at: time, seq: s.index, trust: trust!,
                 requireOne: true)
@@ -415,8 +432,13 @@ public final class LedgerVerifier {
             for (k, n) in zip(out.witnessKeys, out.witnessNames) where names[k] == nil { names[k] = n }
             latest.witnesses = names.keys.sorted()
             latest.witnessNames = latest.witnesses.map { names[$0]! }
+            // The note shown and put in bundles carries the witness lines too, up to the signed-note limit (the count
+            // above is not limited).
             var merged = try SignedNote(parsing: latest.note)
-            for line in parsed.signatures where !merged.signatures.contains(line) { merged.signatures.append(line) }
+            for line in parsed.signatures where !merged.signatures.contains(line) {
+                guard merged.signatures.count < SignedNote.maxSignatures else { break }
+                merged.signatures.append(line)
+            }
             latest.note = merged.serialized
             report.latestCheckpoint = latest
         } catch {
