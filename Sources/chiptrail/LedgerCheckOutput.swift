@@ -99,6 +99,8 @@ extension LedgerCheck {
         case .held, .returned: line += "customs: \(s.decision ?? s.status.rawValue)"
         case .compliant: line += s.steps.map(\.name).joined(separator: " → ")
         case .violation: line += s.violations.map(\.code).joined(separator: ", ")
+        case .unverifiable:
+            line += "integrity: \(s.unverifiableCodes.joined(separator: ", ")) at seq \(s.unverifiableSeqs.map(String.init).joined(separator: ", "))"
         }
         line += "\n"
         for v in s.violations {
