@@ -113,6 +113,7 @@ extension ComplianceEvaluator {
             if case .customs(.released) = e.fact { c.releases.append((e.seq, e.digest)) }
         }
         c.effective = effective(st.entries, releases: c.releases, repeats: &c.repeats, frozen: &a.frozen)
+        a.repeats = c.repeats
         let firstSupply = c.effective.first { if case .supply = $0.fact { true } else { false } }
         c.referenceDigest = (firstSupply ?? c.effective.first)?.digest
         if let f = firstSupply, case .supply(let fact) = f.fact {

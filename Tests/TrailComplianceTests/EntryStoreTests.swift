@@ -43,6 +43,21 @@ import TrailLedger
         .unknown(predicateType: "https://example.com/other/v1"),
     ]
 
+    @Test func aPayloadOfAnotherVersionOrTruncatedIsDamaged() throws {
+        var bytes = E.encode(Self.entry(2, Self.facts[1]), digest: "d")
+        #expect(bytes[0] == 2)
+        #expect(throws: TrailError.self) { try E.decode(Array(bytes.dropLast())) }
+        bytes[0] = 1
+        #expect(throws: TrailError.self) { try E.decode(bytes) }
+    }
+
+    @Test func anUnknownTagIsSkipped() throws {
+        var bytes = E.encode(Self.entry(3, Self.facts[3]), digest: "d")
+        bytes += [200, 3, 0, 0, 0, 9, 9, 9]
+        let (back, digest) = try E.decode(bytes)
+        #expect(digest == "d" && back.seq == 3)
+    }
+
     @Test func everyFactRoundTrips() throws {
         for (i, f) in Self.facts.enumerated() {
             let e = Self.entry(i + 1, f)
@@ -141,21 +156,6 @@ import TrailLedger
         ] {
             #expect(try key(a) != key(b), "\(a) vs \(b)")
         }
-    }
-
-    @Test func aPayloadOfAnotherVersionOrTruncatedIsDamaged() throws {
-        var bytes = E.encode(Self.entry(2, Self.facts[1]), digest: "d")
-        #expect(bytes[0] == 2)
-        #expect(throws: TrailError.self) { try E.decode(Array(bytes.dropLast())) }
-        bytes[0] = 1
-        #expect(throws: TrailError.self) { try E.decode(bytes) }
-    }
-
-    @Test func anUnknownTagIsSkipped() throws {
-        var bytes = E.encode(Self.entry(3, Self.facts[3]), digest: "d")
-        bytes += [200, 3, 0, 0, 0, 9, 9, 9]
-        let (back, digest) = try E.decode(bytes)
-        #expect(digest == "d" && back.seq == 3)
     }
 
     @Test func serialKeysSeparateSerials() {
