@@ -44,6 +44,43 @@ public enum AttestationCheck {
         ).at(file: file)
     }
 
+    /// Every reason chiptrail refuses one document on its own: `kind` is `manifest` or a predicate kind, `document`
+    /// the file's bytes. Returns `code: field: message` lines (empty: accepted). A predicate goes through exactly
+    /// what verification applies — wrapped in a statement about a shipment (a supply-sufficiency predicate's digest is
+    /// that of its embedded manifest), decoded by `CheckedStatement`, then `DocumentRules` — so this is what the
+    /// published schemas (`Schemas`) are tested against.
+    public static func documentProblems(kind: String, document: [UInt8]) -> [String] {
+        do {
+            let value = try JSONParser.parse(document)
+            if same(kind, "manifest") {
+                let m = try JSONValueDecoder.decode(Manifest.self, from: value)
+                if m.shipmentId.isEmpty { return ["malformed-manifest: shipmentId: empty"] }
+                return DocumentRules.problems(manifest: m).map { "\($0.code): \($0.field): \($0.message)" }
+            }
+            guard let k = PredicateKind(rawValue: kind) else { return ["unknown-kind: \(kind)"] }
+            var digest = Digest.sha256Hex(Array("{}".utf8))
+            if k == .supplySufficiency, let b = value["manifest"]?.stringValue.flatMap(Base64.decodeLenient) {
+                digest = Digest.sha256Hex(b)
+            }
+            var name = "shipment:X"
+            if k == .exportLicense {
+                name = "license:" + (value["license"]?.stringValue ?? "")
+                if value["license"]?.stringValue?.isEmpty ?? true { return ["malformed-predicate: license: empty"] }
+            }
+            let statement: JSONValue = .object([
+                "_type": .string(Statement.type),
+                "subject": .array([.object(["name": .string(name), "digest": .object(["sha256": .string(digest)])])]),
+                "predicateType": .string(k.predicateType), "predicate": value,
+            ])
+            let checked = try CheckedStatement(statement: try Statement(payload: JCS.serialize(statement)))
+            return DocumentRules.problems(predicate: checked.predicate).map { "\($0.code): \($0.field): \($0.message)" }
+        } catch let e as TrailError {
+            return ["\(e.code): \(e.message)"]
+        } catch {
+            return ["malformed-predicate: \(error)"]
+        }
+    }
+
     /// Why `certificate` may not sign now (`at`): outside its validity, or listed as revoked in the CA directory's
     /// `index.json` (`caIndex`). Empty when it may.
     public static func signerProblems(_ certificate: Certificate, caIndex: CAIndex?, at now: Date) -> [TrailError] {
