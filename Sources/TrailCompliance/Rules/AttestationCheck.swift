@@ -59,10 +59,11 @@ public enum AttestationCheck {
             }
             guard let k = PredicateKind(rawValue: kind) else { return ["unknown-kind: \(kind)"] }
             var digest = Digest.sha256Hex(Array("{}".utf8))
+            var name = "shipment:X"
             if k == .supplySufficiency, let b = value["manifest"]?.stringValue.flatMap(Base64.decodeLenient) {
                 digest = Digest.sha256Hex(b)
+                if let id = (try? JSONParser.parse(b))?["shipmentId"]?.stringValue { name = "shipment:" + id }
             }
-            var name = "shipment:X"
             if k == .exportLicense {
                 name = "license:" + (value["license"]?.stringValue ?? "")
                 if value["license"]?.stringValue?.isEmpty ?? true { return ["malformed-predicate: license: empty"] }

@@ -18,6 +18,12 @@ public struct CAIndex: Codable, Sendable, Equatable {
         public var serial: String
         public var date: String
         public var reason: RevocationReason
+
+        public init(serial: String, date: String, reason: RevocationReason) {
+            self.serial = serial
+            self.date = date
+            self.reason = reason
+        }
     }
 
     public var version: Int = 1
