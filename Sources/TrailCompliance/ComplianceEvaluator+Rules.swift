@@ -142,6 +142,7 @@ extension ComplianceEvaluator {
         }
         var violations: [Violation] = []
         for rule in shipmentRules { rule.evaluate(c, into: &violations) }
+        predicateRules.evaluate(c, into: &violations)
 
         // US-end-use figures for the destination cap: the exporter's own statements, with a figure in range.
         for s in c.supplies where c.signers(s.signers).organizations.allSatisfy({ $0.map { same($0, s.fact.exporter) } ?? false }) {
@@ -161,7 +162,7 @@ extension ComplianceEvaluator {
             Step(name: "supply-sufficiency", done: c.manifest != nil, seqs: c.supplies.map(\.seq)),
             Step(name: "lab-test", done: !passed.isEmpty, seqs: c.labs.map(\.seq)),
             Step(name: "customs-decision", done: latest?.decision == .released, seqs: c.customs.map(\.seq)),
-        ]
+        ] + predicateRules.steps(c)
         a.report.missing = a.report.steps.filter { !$0.done && ($0.name != "license" || policy.requireLicense) }.map(\.name)
         a.report.violations = violations
         if let m = c.manifest?.fact {
@@ -235,6 +236,7 @@ extension ComplianceEvaluator {
         case .retraction(let target, let reason):
             return "retracts " + (targetSeq(target).map { "seq \($0)" } ?? "an earlier statement") + ": \(reason)"
         case .unknown: return "not evaluated (unknown predicate type)"
+        case .extended(let t): return "evaluated by the \(predicateRules.rule(for: t)?.step ?? t) rule"
         }
     }
 }

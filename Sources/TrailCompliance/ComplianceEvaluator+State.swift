@@ -101,6 +101,8 @@ extension ComplianceEvaluator {
         case customs(Decision)
         case retraction(target: Key128, reason: String)
         case unknown(predicateType: String)
+        /// A type evaluated by one of the evaluator's `PredicateTypeRule`s (its problems are the entry's).
+        case extended(predicateType: String)
 
         var kind: String {
             switch self {
@@ -109,7 +111,7 @@ extension ComplianceEvaluator {
             case .lab: PredicateKind.labTest.rawValue
             case .customs: PredicateKind.customsDecision.rawValue
             case .retraction: PredicateKind.retraction.rawValue
-            case .unknown(let t): t
+            case .unknown(let t), .extended(let t): t
             }
         }
 

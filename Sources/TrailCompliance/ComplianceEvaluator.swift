@@ -21,7 +21,13 @@ public final class ComplianceEvaluator {
     /// Integrity finding codes of the statements that failed integrity (rare), by seq.
     var brokenCodes: [Int: [String]] = [:]
 
-    public init(policy: Policy = .h200) { self.policy = policy }
+    /// Rules for predicate types beyond the built-in ones.
+    let predicateRules: PredicateTypeRules
+
+    public init(policy: Policy = .h200, predicateRules: [any PredicateTypeRule] = []) {
+        self.policy = policy
+        self.predicateRules = PredicateTypeRules(rules: predicateRules)
+    }
 
     /// What the evaluator takes from a statement, computed where it is cheap to do so: in the verifier's
     /// parallel phase (`LedgerVerifier.prepare`).
@@ -45,7 +51,11 @@ public final class ComplianceEvaluator {
     /// subject and are left to the integrity report.
     public func consume(_ s: VerifiedStatement) {
         guard let checked = s.checked else { return }
-        guard let p = (s.prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return }
+        guard var p = (s.prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return }
+        if case .unknown(let type) = p.fact, let rule = predicateRules.rule(for: type) {
+            p.fact = .extended(predicateType: type)
+            p.problems = rule.problems(checked.statement.predicate)
+        }
         let name = checked.subjectName
         if !s.intact { brokenCodes[s.seq] = s.findingCodes }
         let entry = Entry(

@@ -276,6 +276,9 @@ extension ComplianceEvaluator {
         case .unknown(let t):
             w.field(.kind) { $0.bytes.append(5) }
             w.field(.predicateType) { $0.string(t) }
+        case .extended(let t):
+            w.field(.kind) { $0.bytes.append(6) }
+            w.field(.predicateType) { $0.string(t) }
         }
         return w.bytes
     }
@@ -325,6 +328,8 @@ extension ComplianceEvaluator {
             fact = .retraction(target: try r.read(.target) { try $0.key() }, reason: try r.read(.reason) { try $0.string() })
         case 5:
             fact = .unknown(predicateType: try r.read(.predicateType) { try $0.string() })
+        case 6:
+            fact = .extended(predicateType: try r.read(.predicateType) { try $0.string() })
         default:
             throw ByteReader.damaged
         }

@@ -101,3 +101,23 @@ import TrailTestSupport
         #expect(try attestLab(x, extra: ["--force"]).status == 0)
     }
 }
+
+extension AttestValidationCLITests {
+    /// Withdrawing a statement about a bad manifest must stay possible.
+    @Test func aRetractionNamingABadManifestIsSigned() throws {
+        let x = try Files()
+        try x.party("lab", x.pki.lab)
+        let text = String(decoding: Samples.manifest(), as: UTF8.self).replacingOccurrences(of: "\"quantity\":4", with: "\"quantity\":0")
+        _ = try x.dir.write("m0.json", text, mode: 0o644)
+        _ = try x.dir.write(
+            "retract.json", Samples.retraction(of: String(repeating: "ab", count: 32)).description, mode: 0o644)
+        let r = try chiptrail([
+            "attest", "retraction", "--manifest", x.f("m0.json"), "--predicate", x.f("retract.json"), "--key", x.f("lab.key"),
+            "--cert", x.f("lab.pem"), "--out", x.f("env.json"),
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        // The same manifest is refused for a lab test.
+        let lab = try attestLab(x, manifest: "m0.json")
+        #expect(lab.status == 65 && lab.stderr.contains("error[manifest-quantity-invalid]"), "\(lab.stderr)")
+    }
+}

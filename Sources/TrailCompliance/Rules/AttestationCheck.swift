@@ -19,7 +19,8 @@ public enum AttestationCheck {
             throw TrailError.malformed(e.code, e.message, remedy: e.remedy).at(file: predicateFile)
         }
         var problems: [(DocumentProblem, String?)] = []
-        if let manifest, checked.kind != .exportLicense {
+        // A retraction must stay possible whatever the manifest it names holds: it is how a bad statement is withdrawn.
+        if let manifest, checked.kind != .exportLicense, checked.kind != .retraction {
             let m: Manifest
             do {
                 m = try JSONValueDecoder.decode(Manifest.self, from: try JSONParser.parse(manifest))
