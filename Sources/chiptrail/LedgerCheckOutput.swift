@@ -93,7 +93,8 @@ extension LedgerCheck {
 
     static func textLine(_ s: ShipmentReport, width: Int = 0) -> String {
         var line = s.id.padding(toLength: max(width, s.id.count), withPad: " ", startingAt: 0) + "  "
-        line += s.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+        let status = s.status.rawValue
+        line += status.count < 10 ? status.padding(toLength: 10, withPad: " ", startingAt: 0) : status + " "
         switch s.status {
         case .pending: line += "missing: " + s.missing.joined(separator: ", ")
         case .held, .returned: line += "customs: \(s.decision ?? s.status.rawValue)"
