@@ -39,6 +39,10 @@ struct AttestCommand: AsyncParsableCommand {
             if let addSignature {
                 guard kind == nil else { throw TrailError.usage("usage", "give either KIND or --add-signature, not both") }
                 env = try loadEnvelope(addSignature)
+                // A co-signature endorses the same values: checked as a first signature would be.
+                try AttestationCheck.check(
+                    payload: env.payload, manifest: try manifest.map { try FileIO.read($0) }, manifestFile: manifest,
+                    predicateFile: addSignature)
             } else {
                 guard let kind, let k = PredicateKind(rawValue: kind) else {
                     throw TrailError.usage(

@@ -121,3 +121,19 @@ extension AttestValidationCLITests {
         #expect(lab.status == 65 && lab.stderr.contains("error[manifest-quantity-invalid]"), "\(lab.stderr)")
     }
 }
+
+extension AttestValidationCLITests {
+    /// A co-signature endorses the same values: an envelope verify would flag is not co-signed.
+    @Test func coSigningAnEnvelopeWithABadValueIsRefused() throws {
+        let x = try Files()
+        try x.party("lab", x.pki.lab)
+        let env = try Samples.envelope(.labTest, predicate: Samples.labTest(result: "passed"), signers: [x.pki.lab])
+        _ = try x.dir.write("bad-env.json", env.jsonText, mode: 0o644)
+        let r = try chiptrail([
+            "attest", "--add-signature", x.f("bad-env.json"), "--key", x.f("lab.key"), "--cert", x.f("lab.pem"), "--out",
+            x.f("env.json"),
+        ])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("error[predicate-value-invalid]") && r.stderr.contains(x.f("bad-env.json")))
+    }
+}
