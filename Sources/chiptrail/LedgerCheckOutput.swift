@@ -41,6 +41,9 @@ extension LedgerCheck {
         ]
         if let d = s.decision { o["decision"] = .string(d) }
         if let m = s.manifestDigest { o["manifest"] = .string(m) }
+        if !s.unverifiableSeqs.isEmpty {
+            o["unverifiable"] = .object(["seqs": ints(s.unverifiableSeqs), "codes": .array(s.unverifiableCodes.map { .string($0) })])
+        }
         return .object(o)
     }
 
