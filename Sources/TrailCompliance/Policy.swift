@@ -36,7 +36,8 @@ public struct Policy: Sendable, Equatable, Codable {
         } catch let e as TrailError {
             throw TrailError.malformed(
                 "malformed-policy", "the policy file is not strict JSON: [\(e.code)] \(e.message)",
-                remedy: "write one JSON object without duplicate keys").at(file: file)
+                remedy: "write one JSON object without duplicate keys"
+            ).at(file: file)
         }
         guard case .object(let o) = value else {
             throw TrailError.malformed("malformed-policy", "the policy file must hold one JSON object").at(file: file)
@@ -46,23 +47,32 @@ public struct Policy: Sendable, Equatable, Codable {
             guard let key = keys.first(where: { same($0, m.key) }) else {
                 throw TrailError.malformed(
                     "policy-unknown-key", "unknown policy key \"\(m.key)\"",
-                    remedy: "valid keys: " + keys.joined(separator: ", ")).at(file: file)
+                    remedy: "valid keys: " + keys.joined(separator: ", ")
+                ).at(file: file)
             }
             func bad(_ what: String) -> TrailError {
                 TrailError.malformed(
-                    "policy-value-invalid", "policy key \"\(key)\": \(what), not \(String(decoding: JCS.serialize(m.value), as: UTF8.self))",
-                    remedy: "see DESIGN-NOTES.md \"Compliance\", Policy files").at(file: file)
+                    "policy-value-invalid",
+                    "policy key \"\(key)\": \(what), not \(String(decoding: JCS.serialize(m.value), as: UTF8.self))",
+                    remedy: "see DESIGN-NOTES.md \"Compliance\", Policy files"
+                ).at(file: file)
             }
             func limit() throws -> Double {
-                guard let d = m.value.doubleValue, d.isFinite, d > 0, d <= 1e12 else { throw bad("expected a number in (0, 10^12]") }
+                guard let d = m.value.doubleValue, d.isFinite, d > 0, d <= 1e12 else {
+                    throw bad("expected a number in (0, 10^12]")
+                }
                 return d
             }
             func share() throws -> Double {
-                guard let d = m.value.doubleValue, d.isFinite, d >= 0, d <= 1 else { throw bad("expected a number in [0, 1]") }
+                guard let d = m.value.doubleValue, d.isFinite, d >= 0, d <= 1 else {
+                    throw bad("expected a number in [0, 1]")
+                }
                 return d
             }
             func count(_ max: Int) throws -> Int {
-                guard let i = m.value.intValue, i >= 0, i <= Int64(max) else { throw bad("expected an integer in 0…\(max)") }
+                guard let i = m.value.intValue, i >= 0, i <= Int64(max) else {
+                    throw bad("expected an integer in 0…\(max)")
+                }
                 return Int(i)
             }
             switch key {
@@ -79,7 +89,8 @@ public struct Policy: Sendable, Equatable, Codable {
                 guard case .array(let items) = m.value else { throw bad("expected an array of ISO 3166 alpha-2 codes") }
                 var codes: [String] = []
                 for item in items {
-                    guard let s = item.stringValue, s.utf8.count == 2, s.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
+                    guard let s = item.stringValue, s.utf8.count == 2, s.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 })
+                    else {
                         throw bad("expected an array of ISO 3166 alpha-2 codes (two capital letters)")
                     }
                     guard !codes.contains(where: { same($0, s) }) else { throw bad("\(s) is listed twice") }

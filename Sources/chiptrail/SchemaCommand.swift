@@ -6,9 +6,11 @@ struct SchemaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Print the JSON Schema (2020-12) of the manifest or of a predicate kind.",
-        discussion: "KIND: " + Schemas.kinds.joined(separator: ", ") + ". The same text is in the repository's schemas/.")
+        discussion: "KIND: " + Schemas.kinds.joined(separator: ", ")
+            + ". The same text is in the repository's schemas/.")
 
-    @Argument(help: "manifest, export-license, supply-sufficiency, lab-test, customs-decision or retraction.") var kind: String
+    @Argument(help: "manifest, export-license, supply-sufficiency, lab-test, customs-decision or retraction.") var kind:
+        String
 
     func run() async throws {
         try await reporting {

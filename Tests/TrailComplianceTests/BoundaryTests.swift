@@ -28,7 +28,8 @@ import TrailTestSupport
         #expect(try f.report(policy: policy(#"{"capShareOfUSShipments":1}"#)).status == .compliant)
         #expect(try f.report(policy: policy(#"{"capShareOfUSShipments":0}"#)).codes == ["destination-cap-exceeded"])
         // Outside the capped destinations the cap does not apply.
-        #expect(try f.report(policy: policy(#"{"capShareOfUSShipments":0,"capDestinations":["MO"]}"#)).status == .compliant)
+        #expect(
+            try f.report(policy: policy(#"{"capShareOfUSShipments":0,"capDestinations":["MO"]}"#)).status == .compliant)
     }
 
     @Test func measuredTPPAtTheLimitIsOverIt() throws {
@@ -68,12 +69,16 @@ import TrailTestSupport
         try f.append([try f.license()])
         let m = ComplianceFixture.manifest(quantity: 4)
         let all = ComplianceSamples.serials()
-        try f.append([try f.supply(manifest: m, quantity: 4), try f.lab(manifest: m, units: all, sampling: "all"), try f.customs(manifest: m)])
+        try f.append([
+            try f.supply(manifest: m, quantity: 4), try f.lab(manifest: m, units: all, sampling: "all"),
+            try f.customs(manifest: m),
+        ])
         #expect(try f.report().status == .compliant)
         let g = try ComplianceFixture()
         try g.append([try g.license()])
         try g.append([
-            try g.supply(manifest: m, quantity: 4), try g.lab(manifest: m, units: Array(all.dropLast()), sampling: "all"),
+            try g.supply(manifest: m, quantity: 4),
+            try g.lab(manifest: m, units: Array(all.dropLast()), sampling: "all"),
             try g.customs(manifest: m),
         ])
         #expect(try g.report().codes == ["lab-too-few-units"])
@@ -81,14 +86,18 @@ import TrailTestSupport
 
     @Test func predicateCountsAtTheirBounds() {
         func codes(_ kind: String, _ json: String) -> [String] {
-            AttestationCheck.documentProblems(kind: kind, document: Array(json.utf8)).map { String($0.split(separator: ":")[0]) }
+            AttestationCheck.documentProblems(kind: kind, document: Array(json.utf8)).map {
+                String($0.split(separator: ":")[0])
+            }
         }
-        let lic = #"{"license":"L","exporter":"E","consignee":"C","destination":"CN","product":"P","validFrom":"2026-01-01T00:00:00Z","validUntil":"2026-01-01T00:00:00Z","maxQuantity":"#
+        let lic =
+            #"{"license":"L","exporter":"E","consignee":"C","destination":"CN","product":"P","validFrom":"2026-01-01T00:00:00Z","validUntil":"2026-01-01T00:00:00Z","maxQuantity":"#
         #expect(codes("export-license", lic + "1}").isEmpty)
         #expect(codes("export-license", lic + "1000000000000}").isEmpty)
         #expect(codes("export-license", lic + "0}") == ["predicate-value-invalid"])
         #expect(codes("export-license", lic + "1000000000001}") == ["predicate-value-invalid"])
-        let later = lic.replacingOccurrences(of: #""validUntil":"2026-01-01T00:00:00Z""#, with: #""validUntil":"2025-12-31T23:59:59Z""#)
+        let later = lic.replacingOccurrences(
+            of: #""validUntil":"2026-01-01T00:00:00Z""#, with: #""validUntil":"2025-12-31T23:59:59Z""#)
         #expect(codes("export-license", later + "1}") == ["predicate-value-invalid"])
     }
 }

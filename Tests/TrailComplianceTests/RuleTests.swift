@@ -42,7 +42,8 @@ extension ComplianceFixture {
     }
 
     func customs(manifest m: [UInt8], _ decision: String = "released") throws -> Envelope {
-        try Samples.envelope(.customsDecision, manifest: m, predicate: Samples.customs(decision), signers: [pki.customs])
+        try Samples.envelope(
+            .customsDecision, manifest: m, predicate: Samples.customs(decision), signers: [pki.customs])
     }
 
     func retract(_ seq: Int, manifest m: [UInt8], by signer: TestParty) throws -> Envelope {
@@ -54,7 +55,8 @@ extension ComplianceFixture {
     /// A full trail about manifest `m` (supply, lab test of its first serial, release).
     func trail(manifest m: [UInt8], quantity: Int, firstSerial: String, usShipped: Int = 10000) throws -> [Envelope] {
         [
-            try supply(manifest: m, quantity: quantity, usShipped: usShipped), try lab(manifest: m, units: [firstSerial]),
+            try supply(manifest: m, quantity: quantity, usShipped: usShipped),
+            try lab(manifest: m, units: [firstSerial]),
             try customs(manifest: m),
         ]
     }
@@ -64,7 +66,8 @@ extension ComplianceFixture {
     @Test func quantityBoundsAtTheDocumentLevel() {
         func codes(_ q: Int) -> [String] {
             let m = Manifest(
-                shipmentId: "S", exporter: "E", license: "L", consignee: "C", endUser: "U", destination: "CN", product: "P",
+                shipmentId: "S", exporter: "E", license: "L", consignee: "C", endUser: "U", destination: "CN",
+                product: "P",
                 eccn: "3A090.a", hsCode: "8473.30", quantity: q, serials: ["a"], declared: nil)
             return DocumentRules.problems(manifest: m).map(\.code).filter { $0 == "manifest-quantity-invalid" }
         }
@@ -183,7 +186,8 @@ extension ComplianceFixture {
         try f.append([try f.license()])
         let m = ComplianceFixture.manifest(quantity: 4)
         try f.append([
-            try f.supply(manifest: m, quantity: 4), try f.lab(manifest: m, units: ["H200-SHP-0001-1"], result: "passed"),
+            try f.supply(manifest: m, quantity: 4),
+            try f.lab(manifest: m, units: ["H200-SHP-0001-1"], result: "passed"),
             try f.customs(manifest: m),
         ])
         let r = try f.report()
@@ -287,7 +291,9 @@ extension ComplianceFixture {
         let f = try ComplianceFixture()
         try f.append([try f.license()])
         let m = ComplianceFixture.manifest(quantity: 4)
-        let seqs = try f.append([try f.supply(manifest: m, quantity: 4), try f.lab(manifest: m, units: ["H200-SHP-0001-1"])])
+        let seqs = try f.append([
+            try f.supply(manifest: m, quantity: 4), try f.lab(manifest: m, units: ["H200-SHP-0001-1"]),
+        ])
         try f.append([try f.retract(seqs[0], manifest: m, by: f.pki.exporter)])
         try f.append([try f.customs(manifest: m, "held")])
         let r = try f.report()

@@ -129,12 +129,12 @@ import TrailTestSupport
         return out
     }
 
-
     @Test func theSamplesAndTheDemosDocumentsAreValidForBoth() throws {
         let demoDir = TempDir()
         _ = try DemoLedger(directory: demoDir.path).build()
         var docs = try Self.documents(ledger: Self.repo + "/Ledger/h200-sample.jsonl", tag: "sample")
-        docs.merge(try Self.documents(ledger: DemoLedger(directory: demoDir.path).ledgerPath, tag: "demo")) { a, _ in a }
+        docs.merge(try Self.documents(ledger: DemoLedger(directory: demoDir.path).ledgerPath, tag: "demo")) { a, _ in a
+        }
         let kinds = Set(docs.keys.map { $0.components(separatedBy: "--")[0] })
         #expect(kinds == Set(Schemas.kinds), "every kind has a document to check: \(kinds.sorted())")
         let verdicts = try Self.jsonschema(docs)
@@ -158,13 +158,16 @@ import TrailTestSupport
             #expect(!problems.isEmpty, "chiptrail accepts \(name)")
         }
         // And their valid originals pass both.
-        var good: [String: [UInt8]] = ["manifest--base.json": Samples.manifest(), "lab-test--base.json": JCS.serialize(Samples.labTest())]
+        var good: [String: [UInt8]] = [
+            "manifest--base.json": Samples.manifest(), "lab-test--base.json": JCS.serialize(Samples.labTest()),
+        ]
         good["customs-decision--base.json"] = JCS.serialize(Samples.customs())
         good["export-license--base.json"] = JCS.serialize(Samples.license())
         let ok = try Self.jsonschema(good)
         for (name, bytes) in good {
             #expect(ok[name] == true, "jsonschema refuses \(name)")
-            #expect(AttestationCheck.documentProblems(kind: name.components(separatedBy: "--")[0], document: bytes).isEmpty)
+            #expect(
+                AttestationCheck.documentProblems(kind: name.components(separatedBy: "--")[0], document: bytes).isEmpty)
         }
     }
 }

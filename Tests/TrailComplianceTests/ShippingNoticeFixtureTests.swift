@@ -19,21 +19,27 @@ struct ShippingNoticeRule: PredicateTypeRule {
             out.append(DocumentProblem(code: "predicate-value-invalid", field: "carrier", message: "no carrier named"))
         }
         if !((p["units"]?.intValue ?? 0) >= 1) {
-            out.append(DocumentProblem(code: "predicate-value-invalid", field: "units", message: "units must be a positive integer"))
+            out.append(
+                DocumentProblem(
+                    code: "predicate-value-invalid", field: "units", message: "units must be a positive integer"))
         }
         return out
     }
 }
 
 @Suite struct ShippingNoticeFixtureTests {
-    func notice(_ f: ComplianceFixture, carrier: String = "Pacific Freight", units: Int = 4, signer: TestParty? = nil) throws
+    func notice(_ f: ComplianceFixture, carrier: String = "Pacific Freight", units: Int = 4, signer: TestParty? = nil)
+        throws
         -> Envelope
     {
         let manifest = Samples.manifest()
         let statement: JSONValue = .object([
             "_type": .string(Statement.type),
             "subject": .array([
-                .object(["name": .string("shipment:SHP-0001"), "digest": .object(["sha256": .string(Digest.sha256Hex(manifest))])])
+                .object([
+                    "name": .string("shipment:SHP-0001"),
+                    "digest": .object(["sha256": .string(Digest.sha256Hex(manifest))]),
+                ])
             ]),
             "predicateType": .string(ShippingNoticeRule().predicateType),
             "predicate": .object(["carrier": .string(carrier), "units": .number(JSONNumber(Int64(units)))]),
@@ -44,7 +50,8 @@ struct ShippingNoticeRule: PredicateTypeRule {
 
     func report(_ f: ComplianceFixture) throws -> ShipmentReport {
         let c = try LedgerCheck.run(
-            path: f.path, options: VerifyOptions(trust: [f.pki.root]), policy: .h200, predicateRules: [ShippingNoticeRule()])
+            path: f.path, options: VerifyOptions(trust: [f.pki.root]), policy: .h200,
+            predicateRules: [ShippingNoticeRule()])
         return try #require(c.shipments.first)
     }
 

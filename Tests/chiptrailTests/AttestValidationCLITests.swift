@@ -9,12 +9,15 @@ import TrailTestSupport
 @Suite struct AttestValidationCLITests {
     typealias Files = AttestCLITests.Files
 
-    func attestLab(_ x: Files, predicate: String = "lab-test.json", manifest: String = "manifest.json", extra: [String] = [])
+    func attestLab(
+        _ x: Files, predicate: String = "lab-test.json", manifest: String = "manifest.json", extra: [String] = []
+    )
         throws -> ProcessResult
     {
         try chiptrail(
             [
-                "attest", "lab-test", "--manifest", x.f(manifest), "--predicate", x.f(predicate), "--key", x.f("lab.key"),
+                "attest", "lab-test", "--manifest", x.f(manifest), "--predicate", x.f(predicate), "--key",
+                x.f("lab.key"),
                 "--cert", x.f("lab.pem"), "--out", x.f("env.json"),
             ] + extra)
     }
@@ -44,7 +47,8 @@ import TrailTestSupport
     @Test func aManifestWithTooFewSerialsIsRefusedNamingTheManifest() throws {
         let x = try Files()
         try x.party("lab", x.pki.lab)
-        let text = String(decoding: Samples.manifest(), as: UTF8.self).replacingOccurrences(of: "\"quantity\":4", with: "\"quantity\":5")
+        let text = String(decoding: Samples.manifest(), as: UTF8.self).replacingOccurrences(
+            of: "\"quantity\":4", with: "\"quantity\":5")
         _ = try x.dir.write("m5.json", text, mode: 0o644)
         let r = try attestLab(x, manifest: "m5.json")
         #expect(r.status == 65, "\(r.stderr)")
@@ -74,7 +78,9 @@ import TrailTestSupport
         let x = try Files()
         try x.party("lab", x.pki.lab)
         var index = CAIndex()
-        index.revoked = [CAIndex.Revoked(serial: x.pki.lab.cert.serialHex, date: "2026-02-01T00:00:00Z", reason: .keyCompromise)]
+        index.revoked = [
+            CAIndex.Revoked(serial: x.pki.lab.cert.serialHex, date: "2026-02-01T00:00:00Z", reason: .keyCompromise)
+        ]
         try FileManager.default.createDirectory(atPath: x.f("ca"), withIntermediateDirectories: true)
         _ = try x.dir.write("ca/index.json", bytes: index.json, mode: 0o644)
         let r = try attestLab(x, extra: ["--ca", x.f("ca")])
@@ -107,12 +113,14 @@ extension AttestValidationCLITests {
     @Test func aRetractionNamingABadManifestIsSigned() throws {
         let x = try Files()
         try x.party("lab", x.pki.lab)
-        let text = String(decoding: Samples.manifest(), as: UTF8.self).replacingOccurrences(of: "\"quantity\":4", with: "\"quantity\":0")
+        let text = String(decoding: Samples.manifest(), as: UTF8.self).replacingOccurrences(
+            of: "\"quantity\":4", with: "\"quantity\":0")
         _ = try x.dir.write("m0.json", text, mode: 0o644)
         _ = try x.dir.write(
             "retract.json", Samples.retraction(of: String(repeating: "ab", count: 32)).description, mode: 0o644)
         let r = try chiptrail([
-            "attest", "retraction", "--manifest", x.f("m0.json"), "--predicate", x.f("retract.json"), "--key", x.f("lab.key"),
+            "attest", "retraction", "--manifest", x.f("m0.json"), "--predicate", x.f("retract.json"), "--key",
+            x.f("lab.key"),
             "--cert", x.f("lab.pem"), "--out", x.f("env.json"),
         ])
         #expect(r.status == 0, "\(r.stderr)")
@@ -130,7 +138,8 @@ extension AttestValidationCLITests {
         let env = try Samples.envelope(.labTest, predicate: Samples.labTest(result: "passed"), signers: [x.pki.lab])
         _ = try x.dir.write("bad-env.json", env.jsonText, mode: 0o644)
         let r = try chiptrail([
-            "attest", "--add-signature", x.f("bad-env.json"), "--key", x.f("lab.key"), "--cert", x.f("lab.pem"), "--out",
+            "attest", "--add-signature", x.f("bad-env.json"), "--key", x.f("lab.key"), "--cert", x.f("lab.pem"),
+            "--out",
             x.f("env.json"),
         ])
         #expect(r.status == 65, "\(r.stderr)")

@@ -25,10 +25,13 @@ public enum AttestationCheck {
             do {
                 m = try JSONValueDecoder.decode(Manifest.self, from: try JSONParser.parse(manifest))
             } catch let e as TrailError {
-                throw TrailError.malformed("malformed-manifest", "the manifest is not strict JSON: [\(e.code)] \(e.message)")
-                    .at(file: manifestFile)
+                throw TrailError.malformed(
+                    "malformed-manifest", "the manifest is not strict JSON: [\(e.code)] \(e.message)"
+                )
+                .at(file: manifestFile)
             } catch {
-                throw TrailError.malformed("malformed-manifest", "the manifest does not decode: \(error)").at(file: manifestFile)
+                throw TrailError.malformed("malformed-manifest", "the manifest does not decode: \(error)").at(
+                    file: manifestFile)
             }
             problems += DocumentRules.problems(manifest: m).map { ($0, manifestFile) }
         }
@@ -38,7 +41,9 @@ public enum AttestationCheck {
             problems.append((p, predicateFile))
         }
         guard let (first, file) = problems.first else { return }
-        let more = problems.count > 1 ? " (and \(problems.count - 1) more: \(problems.dropFirst().map(\.0.field).joined(separator: ", ")))" : ""
+        let more =
+            problems.count > 1
+            ? " (and \(problems.count - 1) more: \(problems.dropFirst().map(\.0.field).joined(separator: ", ")))" : ""
         throw TrailError.malformed(
             first.code, "field \(first.field): \(first.message)\(more)",
             remedy: "fix the value (`chiptrail schema \(checked.kind?.rawValue ?? "manifest")` prints the format)"
@@ -97,7 +102,8 @@ public enum AttestationCheck {
         if let caIndex, caIndex.isRevoked(serialHex: certificate.serialHex) {
             out.append(
                 TrailError(
-                    "certificate-revoked", "the CA directory lists the signing certificate (serial \(certificate.serialHex)) as revoked",
+                    "certificate-revoked",
+                    "the CA directory lists the signing certificate (serial \(certificate.serialHex)) as revoked",
                     remedy: "sign with an unrevoked certificate, or pass --force"))
         }
         return out

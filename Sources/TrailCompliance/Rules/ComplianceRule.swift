@@ -12,7 +12,9 @@ protocol ComplianceRule: Sendable {
 }
 
 /// The rules applied to each shipment, in the order their violations are listed.
-let shipmentRules: [any ComplianceRule] = [ManifestRule(), LicenseTermsRule(), LabRule(), OrderRule(), RetractionRule()]
+let shipmentRules: [any ComplianceRule] = [
+    ManifestRule(), LicenseTermsRule(), LabRule(), OrderRule(), RetractionRule(),
+]
 
 /// Exact comparison of ledger-supplied text: the same Unicode scalars (UTF-8 bytes), never canonical equivalence.
 func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }

@@ -27,7 +27,8 @@ struct DestinationCapRule: QuantityRule {
         let dests = policy.capDestinations.joined(separator: "/")
         return Violation(
             code: ViolationCode.destinationCapExceeded,
-            message: "\(inputs.name(ev.exporter))'s shipments to \(dests) reach \(sum) units, over \(number(policy.capShareOfUSShipments * 100)) % of the \(us) units it attested shipping to US end users",
+            message:
+                "\(inputs.name(ev.exporter))'s shipments to \(dests) reach \(sum) units, over \(number(policy.capShareOfUSShipments * 100)) % of the \(us) units it attested shipping to US end users",
             seqs: [ev.seq])
     }
 }

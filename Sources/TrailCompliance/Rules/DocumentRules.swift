@@ -52,7 +52,8 @@ public enum DocumentRules {
         if let i = firstEmpty {
             out.append(
                 DocumentProblem(
-                    code: ViolationCode.manifestSerialsInvalid, field: "serials[\(i)]", message: "serial \(i) is empty"))
+                    code: ViolationCode.manifestSerialsInvalid, field: "serials[\(i)]", message: "serial \(i) is empty")
+            )
         }
         if let i = firstDuplicate {
             out.append(
@@ -83,7 +84,11 @@ public enum DocumentRules {
                 out.append(invalid("validUntil", "validUntil \(p.validUntil) precedes validFrom \(p.validFrom)"))
             }
         case .supplySufficiency(let p, let m, _):
-            out += problems(manifest: m).map { var x = $0; x.field = "manifest." + x.field; return x }
+            out += problems(manifest: m).map {
+                var x = $0
+                x.field = "manifest." + x.field
+                return x
+            }
             count(p.quantity, "quantity", min: 1, max: maxQuantity, &out)
             count(p.usUnitsShipped, "usUnitsShipped", min: 0, max: maxCount, &out)
             count(p.usUnfilledOrders, "usUnfilledOrders", min: 0, max: maxCount, &out)
@@ -93,7 +98,9 @@ public enum DocumentRules {
                 out.append(invalid("result", "result \"\(p.result)\" is neither \"pass\" nor \"fail\""))
             }
             if Sampling(p.sampling) == nil {
-                out.append(invalid("sampling", "sampling \"\(p.sampling)\" is neither \"all\" nor \"<n> of <N>\" with 1 ≤ n ≤ N"))
+                out.append(
+                    invalid(
+                        "sampling", "sampling \"\(p.sampling)\" is neither \"all\" nor \"<n> of <N>\" with 1 ≤ n ≤ N"))
             }
             if p.unitsTested.isEmpty { out.append(invalid("unitsTested", "no unit tested")) }
             if let i = p.unitsTested.firstIndex(where: { $0.utf8.isEmpty }) {
@@ -121,7 +128,8 @@ public enum DocumentRules {
                 return
             }
             let parts = text.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[1].utf8.elementsEqual("of".utf8), let n = Self.decimal(parts[0]), let total = Self.decimal(parts[2]),
+            guard parts.count == 3, parts[1].utf8.elementsEqual("of".utf8), let n = Self.decimal(parts[0]),
+                let total = Self.decimal(parts[2]),
                 n >= 1, n <= total, total <= DocumentRules.maxQuantity
             else { return nil }
             self = .some(n, of: total)
@@ -142,7 +150,9 @@ public enum DocumentRules {
     }
 
     private static func time(_ t: String, _ field: String, _ out: inout [DocumentProblem]) {
-        if LedgerTime(t) == nil { out.append(invalid(field, "\(field) \"\(t)\" is not an RFC 3339 UTC time ending in Z")) }
+        if LedgerTime(t) == nil {
+            out.append(invalid(field, "\(field) \"\(t)\" is not an RFC 3339 UTC time ending in Z"))
+        }
     }
 
     private static func figures(_ f: Figures, _ field: String, _ out: inout [DocumentProblem]) {

@@ -30,7 +30,8 @@ struct LabRule: ComplianceRule {
                 out.append(
                     Violation(
                         code: ViolationCode.labNotIndependent,
-                        message: "the lab test at seq \(lab.seq) is not by a third party: \(why); it does not count", seqs: [lab.seq]))
+                        message: "the lab test at seq \(lab.seq) is not by a third party: \(why); it does not count",
+                        seqs: [lab.seq]))
             }
             check(lab.seq, lab.fact, manifest: c.manifest?.fact, policy: c.policy, &out)
         }
@@ -40,11 +41,17 @@ struct LabRule: ComplianceRule {
         _ seq: Int, _ lab: ComplianceEvaluator.LabFact, manifest: ComplianceEvaluator.SupplyFact?, policy: Policy,
         _ out: inout [Violation]
     ) {
-        func violate(_ code: String, _ message: String) { out.append(Violation(code: code, message: message, seqs: [seq])) }
-        if !lab.pass { violate(ViolationCode.labTestFailed, "the lab test at seq \(seq) did not pass and was not retracted") }
+        func violate(_ code: String, _ message: String) {
+            out.append(Violation(code: code, message: message, seqs: [seq]))
+        }
+        if !lab.pass {
+            violate(ViolationCode.labTestFailed, "the lab test at seq \(seq) did not pass and was not retracted")
+        }
         if let tpp = lab.tpp {
             if !(tpp < policy.maxTPP) {
-                violate(ViolationCode.labTPPExceeded, "measured TPP \(number(tpp)) is not below the limit \(number(policy.maxTPP))")
+                violate(
+                    ViolationCode.labTPPExceeded,
+                    "measured TPP \(number(tpp)) is not below the limit \(number(policy.maxTPP))")
             }
         } else {
             violate(ViolationCode.labMeasurementMissing, "the lab test at seq \(seq) reports no measured TPP")
@@ -53,10 +60,12 @@ struct LabRule: ComplianceRule {
             if !(bw < policy.maxDramBandwidthGBps) {
                 violate(
                     ViolationCode.labBandwidthExceeded,
-                    "measured DRAM bandwidth \(number(bw)) GB/s is not below the limit \(number(policy.maxDramBandwidthGBps)) GB/s")
+                    "measured DRAM bandwidth \(number(bw)) GB/s is not below the limit \(number(policy.maxDramBandwidthGBps)) GB/s"
+                )
             }
         } else {
-            violate(ViolationCode.labMeasurementMissing, "the lab test at seq \(seq) reports no measured DRAM bandwidth")
+            violate(
+                ViolationCode.labMeasurementMissing, "the lab test at seq \(seq) reports no measured DRAM bandwidth")
         }
         guard let m = manifest else { return }
         if let d = m.declared {

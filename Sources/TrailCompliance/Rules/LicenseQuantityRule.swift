@@ -27,7 +27,8 @@ struct LicenseQuantityRule: QuantityRule {
         guard let lic = maxByLicense[ev.license], total > lic.max else { return nil }
         return Violation(
             code: ViolationCode.licenseQuantityExceeded,
-            message: "this shipment of \(ev.quantity) brings license \(license) to \(total) units, over its maximum of \(lic.max)",
+            message:
+                "this shipment of \(ev.quantity) brings license \(license) to \(total) units, over its maximum of \(lic.max)",
             seqs: [ev.seq, lic.seq])
     }
 }

@@ -6,13 +6,19 @@ import TrailLedger
 /// exporter attested the shipment, and its own values are in range. (The quantity it allows is summed over
 /// shipments by `LicenseQuantityRule`.)
 struct LicenseTermsRule: ComplianceRule {
-    static let codes = [ViolationCode.licenseMismatch, ViolationCode.licenseNotValid, ViolationCode.predicateValueInvalid]
+    static let codes = [
+        ViolationCode.licenseMismatch, ViolationCode.licenseNotValid, ViolationCode.predicateValueInvalid,
+    ]
 
     func evaluate(_ c: ShipmentContext, into out: inout [Violation]) {
         guard let m = c.manifest, let lic = c.licenses.last else { return }
         var diffs: [String] = []
-        if !same(lic.fact.exporter, m.fact.exporter) { diffs.append("exporter \(lic.fact.exporter) ≠ \(m.fact.exporter)") }
-        if !same(lic.fact.consignee, m.fact.consignee) { diffs.append("consignee \(lic.fact.consignee) ≠ \(m.fact.consignee)") }
+        if !same(lic.fact.exporter, m.fact.exporter) {
+            diffs.append("exporter \(lic.fact.exporter) ≠ \(m.fact.exporter)")
+        }
+        if !same(lic.fact.consignee, m.fact.consignee) {
+            diffs.append("consignee \(lic.fact.consignee) ≠ \(m.fact.consignee)")
+        }
         if !same(lic.fact.destination, m.fact.destination) {
             diffs.append("destination \(lic.fact.destination) ≠ \(m.fact.destination)")
         }
@@ -31,7 +37,8 @@ struct LicenseTermsRule: ComplianceRule {
                 out.append(
                     Violation(
                         code: ViolationCode.licenseNotValid,
-                        message: "the shipment was attested at \(at.text), outside license \(lic.fact.number)'s validity \(lic.fact.validFrom) … \(lic.fact.validUntil)",
+                        message:
+                            "the shipment was attested at \(at.text), outside license \(lic.fact.number)'s validity \(lic.fact.validFrom) … \(lic.fact.validUntil)",
                         seqs: [lic.seq, m.seq]))
             }
         }

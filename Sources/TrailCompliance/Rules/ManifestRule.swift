@@ -8,7 +8,8 @@ import TrailLedger
 struct ManifestRule: ComplianceRule {
     static let codes = [
         ViolationCode.manifestMismatch, ViolationCode.exporterMismatch, ViolationCode.supplyManifestMismatch,
-        ViolationCode.manifestQuantityInvalid, ViolationCode.manifestSerialsInvalid, ViolationCode.predicateValueInvalid,
+        ViolationCode.manifestQuantityInvalid, ViolationCode.manifestSerialsInvalid,
+        ViolationCode.predicateValueInvalid,
     ]
 
     func evaluate(_ c: ShipmentContext, into out: inout [Violation]) {
@@ -18,7 +19,8 @@ struct ManifestRule: ComplianceRule {
             out.append(
                 Violation(
                     code: ViolationCode.manifestMismatch,
-                    message: "the \(e.fact.kind) at seq \(e.seq) names manifest \(c.state.digests[Int(e.digest)].prefix(16))…, not \(ref) \(refText.prefix(16))…",
+                    message:
+                        "the \(e.fact.kind) at seq \(e.seq) names manifest \(c.state.digests[Int(e.digest)].prefix(16))…, not \(ref) \(refText.prefix(16))…",
                     seqs: [c.manifest?.seq ?? c.effective.first?.seq ?? e.seq, e.seq]))
         }
         for s in c.supplies {
@@ -28,12 +30,17 @@ struct ManifestRule: ComplianceRule {
                 out.append(
                     Violation(
                         code: ViolationCode.exporterMismatch,
-                        message: "the supply-sufficiency statement is signed by \(names), not the manifest's exporter \(s.fact.exporter)",
+                        message:
+                            "the supply-sufficiency statement is signed by \(names), not the manifest's exporter \(s.fact.exporter)",
                         seqs: [s.seq]))
             }
             var diffs: [String] = []
-            if !same(s.fact.claimedLicense, s.fact.license) { diffs.append("license \(s.fact.claimedLicense) ≠ \(s.fact.license)") }
-            if s.fact.claimedQuantity != s.fact.quantity { diffs.append("quantity \(s.fact.claimedQuantity) ≠ \(s.fact.quantity)") }
+            if !same(s.fact.claimedLicense, s.fact.license) {
+                diffs.append("license \(s.fact.claimedLicense) ≠ \(s.fact.license)")
+            }
+            if s.fact.claimedQuantity != s.fact.quantity {
+                diffs.append("quantity \(s.fact.claimedQuantity) ≠ \(s.fact.quantity)")
+            }
             if !same(s.fact.claimedDestination, s.fact.destination) {
                 diffs.append("destination \(s.fact.claimedDestination) ≠ \(s.fact.destination)")
             }
@@ -41,7 +48,8 @@ struct ManifestRule: ComplianceRule {
                 out.append(
                     Violation(
                         code: ViolationCode.supplyManifestMismatch,
-                        message: "the supply-sufficiency statement differs from its manifest: " + diffs.joined(separator: ", "),
+                        message: "the supply-sufficiency statement differs from its manifest: "
+                            + diffs.joined(separator: ", "),
                         seqs: [s.seq]))
             }
         }
@@ -51,7 +59,9 @@ struct ManifestRule: ComplianceRule {
     /// One violation per problem, naming the statement and the field.
     static func report(_ problems: [DocumentProblem], kind: String, seq: Int, into out: inout [Violation]) {
         for p in problems {
-            out.append(Violation(code: p.code, message: "the \(kind) at seq \(seq), field \(p.field): \(p.message)", seqs: [seq]))
+            out.append(
+                Violation(
+                    code: p.code, message: "the \(kind) at seq \(seq), field \(p.field): \(p.message)", seqs: [seq]))
         }
     }
 }

@@ -6,7 +6,8 @@ import TrailLedger
 /// counting export license.
 struct OrderRule: ComplianceRule {
     static let codes = [
-        ViolationCode.customsBeforeSupplySufficiency, ViolationCode.customsBeforeLicense, ViolationCode.customsBeforeLabTest,
+        ViolationCode.customsBeforeSupplySufficiency, ViolationCode.customsBeforeLicense,
+        ViolationCode.customsBeforeLabTest,
     ]
 
     func evaluate(_ c: ShipmentContext, into out: inout [Violation]) {
@@ -15,7 +16,8 @@ struct OrderRule: ComplianceRule {
             out.append(
                 Violation(
                     code: ViolationCode.customsBeforeSupplySufficiency,
-                    message: "the customs decision at seq \(first) precedes the exporter's supply-sufficiency statement",
+                    message:
+                        "the customs decision at seq \(first) precedes the exporter's supply-sufficiency statement",
                     seqs: [first]))
         }
         if c.policy.requireLicense && !c.licenses.contains(where: { $0.seq < first }) {

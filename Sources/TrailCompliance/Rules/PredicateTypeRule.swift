@@ -33,11 +33,14 @@ struct PredicateTypeRules: ComplianceRule {
 
     func evaluate(_ c: ShipmentContext, into out: inout [Violation]) {
         for e in c.same {
-            guard case .extended(let type) = e.fact, let rule = rule(for: type), !signedByRole(e, rule, c) else { continue }
+            guard case .extended(let type) = e.fact, let rule = rule(for: type), !signedByRole(e, rule, c) else {
+                continue
+            }
             out.append(
                 Violation(
                     code: Self.roleNotPermitted,
-                    message: "the \(type) statement at seq \(e.seq) must be signed by a \(rule.role.rawValue); it does not count",
+                    message:
+                        "the \(type) statement at seq \(e.seq) must be signed by a \(rule.role.rawValue); it does not count",
                     seqs: [e.seq]))
         }
     }
@@ -45,7 +48,9 @@ struct PredicateTypeRules: ComplianceRule {
     /// One step per rule, in the order given.
     func steps(_ c: ShipmentContext) -> [Step] {
         rules.map { rule in
-            let mine = c.same.filter { if case .extended(let t) = $0.fact { same(t, rule.predicateType) } else { false } }
+            let mine = c.same.filter {
+                if case .extended(let t) = $0.fact { same(t, rule.predicateType) } else { false }
+            }
             let done = mine.contains { $0.problems.isEmpty && signedByRole($0, rule, c) }
             return Step(name: rule.step, done: done, seqs: mine.map(\.seq))
         }

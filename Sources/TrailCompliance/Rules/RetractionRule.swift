@@ -30,7 +30,8 @@ struct RetractionRule: ComplianceRule {
             out.append(
                 Violation(
                     code: ViolationCode.retractionAfterRelease,
-                    message: "the \(e.fact.kind) at seq \(e.seq) was retracted at seq \(by), after customs released the shipment at seq \(release); it still counts",
+                    message:
+                        "the \(e.fact.kind) at seq \(e.seq) was retracted at seq \(by), after customs released the shipment at seq \(release); it still counts",
                     seqs: [e.seq, release, by]))
         }
     }
