@@ -101,3 +101,18 @@ import TrailTestSupport
         #expect(codes("export-license", later + "1}") == ["predicate-value-invalid"])
     }
 }
+
+extension BoundaryTests {
+    /// The fixture writes the license at minute 3 and the trail at minute 4 (2026-03-01T00:04:00.000Z).
+    @Test(arguments: [("2026-03-01T00:04:00Z", true), ("2026-03-01T00:03:59.999Z", false)])
+    func aLicenseValidUntilTheAttestationInstant(_ until: String, _ valid: Bool) throws {
+        let f = try ComplianceFixture()
+        try f.append([
+            try Samples.envelope(
+                .exportLicense, predicate: ComplianceSamples.license(validUntil: until), signers: [f.pki.regulator])
+        ])
+        try f.append(try f.trail())
+        let r = try f.report()
+        #expect(r.codes == (valid ? [] : ["license-not-valid"]), "\(r.codes)")
+    }
+}
