@@ -28,6 +28,20 @@ extension ComplianceEvaluator {
         }
     }
 
+    /// A ledger-supplied name (shipment id, license number) that hashes, compares and sorts by its UTF-8 bytes —
+    /// never by `String`'s canonical equivalence, under which two different ids would be one shipment.
+    struct ExactName: Hashable, Comparable {
+        let text: String
+        let bytes: [UInt8]
+        init(_ text: String) {
+            self.text = text
+            bytes = Array(text.utf8)
+        }
+        static func == (x: Self, y: Self) -> Bool { x.bytes == y.bytes }
+        func hash(into h: inout Hasher) { h.combine(bytes) }
+        static func < (x: Self, y: Self) -> Bool { x.bytes.lexicographicallyPrecedes(y.bytes) }
+    }
+
     /// A customs decision (DESIGN.md §3.1).
     enum Decision: String {
         case released, inspect, held, returned
@@ -53,23 +67,30 @@ extension ComplianceEvaluator {
         var product: String
         var destination: String
         var quantity: Int
-        /// Sorted 64-bit keys of the manifest's serials (SHA-256 prefixes): 8 bytes per unit shipped.
-        var serialKeys: [UInt64]
+        /// Sorted, distinct 128-bit keys of the manifest's serials (SHA-256 prefixes): 16 bytes per unit shipped.
+        var serialKeys: [Key128]
         var declared: Figures?
         var claimedLicense: String
         var claimedQuantity: Int
         var claimedDestination: String
         var usUnitsShipped: Int
+
+        /// The units this shipment counts for toward license and cap sums: never negative, never more than the
+        /// manifest bound, and no fewer than the distinct serials it lists (quantity 1 with 100 serials counts 100).
+        var countedUnits: Int {
+            min(DocumentRules.maxQuantity, max(0, quantity, serialKeys.count))
+        }
     }
 
     /// A lab test, reduced to what the rules use.
     struct LabFact {
+        /// True only for result `pass` exactly.
         var pass: Bool
         var tpp: Double?
         var bandwidth: Double?
         var memoryGB: Double?
         /// Sorted, distinct serial keys of the units tested.
-        var unitKeys: [UInt64]
+        var unitKeys: [Key128]
         var samplingAll: Bool
     }
 
@@ -80,6 +101,8 @@ extension ComplianceEvaluator {
         case customs(Decision)
         case retraction(target: Key128, reason: String)
         case unknown(predicateType: String)
+        /// A type evaluated by one of the evaluator's `PredicateTypeRule`s (its problems are the entry's).
+        case extended(predicateType: String)
 
         var kind: String {
             switch self {
@@ -88,7 +111,7 @@ extension ComplianceEvaluator {
             case .lab: PredicateKind.labTest.rawValue
             case .customs: PredicateKind.customsDecision.rawValue
             case .retraction: PredicateKind.retraction.rawValue
-            case .unknown(let t): t
+            case .unknown(let t), .extended(let t): t
             }
         }
 
@@ -116,6 +139,8 @@ extension ComplianceEvaluator {
         var intact: Bool
         /// The seq of the intact retraction that removed this statement, if any.
         var retractedBy: Int?
+        /// What `DocumentRules` refuses in the statement's values (usually none).
+        var problems: [DocumentProblem] = []
         var fact: Fact
     }
 
@@ -135,31 +160,35 @@ extension ComplianceEvaluator {
     struct SignerSet {
         var parties: [String]
         var organizations: [String?]
+        /// The union of the signers' roles, in order of first appearance.
         var roles: [String]
+        /// Each signer's own roles (the lab-independence rule reads them).
+        var signerRoles: [[String]]
     }
 
-    /// A serial number's key: a 64-bit SipHash of its UTF-8 bytes under the process's random hashing key, so that
-    /// serials cannot be crafted to collide; keys are compared only within one run.
-    static func serialKey(_ serial: String) -> UInt64 {
-        var h = Hasher()
-        var s = serial
-        s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
-        return UInt64(bitPattern: Int64(h.finalize()))
+    /// A serial number's key: the first 128 bits of the SHA-256 of its UTF-8 bytes (exact byte identity; no
+    /// process seed, so crafted collisions cost 2^64 work).
+    static func serialKey(_ serial: String) -> Key128 {
+        Key128(Digest.sha256(Array(serial.utf8)))
     }
 
-    static func serialKeys(_ serials: [String]) -> [UInt64] {
+    static func serialKeys(_ serials: [String]) -> [Key128] {
         var keys = serials.map(serialKey)
         keys.sort()
-        var out: [UInt64] = []
+        var out: [Key128] = []
         out.reserveCapacity(keys.count)
         for k in keys where out.last != k { out.append(k) }
         return out
     }
 }
 
-extension Array where Element == UInt64 {
+extension ComplianceEvaluator.Key128: Comparable {
+    static func < (x: Self, y: Self) -> Bool { (x.a, x.b) < (y.a, y.b) }
+}
+
+extension Array where Element == ComplianceEvaluator.Key128 {
     /// Binary search in a sorted array.
-    func sortedContains(_ k: UInt64) -> Bool {
+    func sortedContains(_ k: Element) -> Bool {
         var lo = 0
         var hi = count
         while lo < hi {
@@ -170,30 +199,20 @@ extension Array where Element == UInt64 {
     }
 }
 
-/// Two independent keyed hashes (SipHash under the process's random key) over a claim's parts: 128 bits.
+/// A claim's identity: SHA-256 (first 128 bits) over a tagged, length-prefixed walk of its parts — predicate type,
+/// subject name and digest, and the predicate as RFC 8785 sees it: members in the UTF-8 byte order of their names
+/// (any canonical order serves: equal JCS forms have equal member sets), numbers as their doubles (+0 and −0 alike),
+/// strings as UTF-8 bytes. Equal exactly when the RFC 8785 forms are equal, up to a 2^-64 collision bound.
 struct ClaimHasher {
-    private var a = Hasher()
-    private var b = Hasher()
+    private var bytes: [UInt8] = []
 
-    init() { b.combine(UInt8(0xB5)) }
+    private mutating func tag(_ t: UInt8) { bytes.append(t) }
 
-    private mutating func tag(_ t: UInt8) {
-        a.combine(t)
-        b.combine(t)
-    }
-
-    private mutating func int(_ n: Int) {
-        a.combine(n)
-        b.combine(n)
-    }
+    private mutating func int(_ n: Int) { withUnsafeBytes(of: UInt64(truncatingIfNeeded: n).littleEndian) { bytes += $0 } }
 
     mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { u in
-            int(u.count)
-            a.combine(bytes: UnsafeRawBufferPointer(u))
-            b.combine(bytes: UnsafeRawBufferPointer(u))
-        }
+        int(s.utf8.count)
+        bytes += s.utf8
     }
 
     mutating func value(_ v: JSONValue) {
@@ -206,8 +225,7 @@ struct ClaimHasher {
             tag(2)
             // RFC 8785 prints every number from its double, and +0 and -0 alike.
             let d = n.doubleValue == 0 ? 0 : n.doubleValue
-            a.combine(d.bitPattern)
-            b.combine(d.bitPattern)
+            withUnsafeBytes(of: d.bitPattern.littleEndian) { bytes += $0 }
         case .string(let s):
             tag(3)
             string(s)
@@ -225,7 +243,5 @@ struct ClaimHasher {
         }
     }
 
-    func finalize() -> ComplianceEvaluator.Key128 {
-        ComplianceEvaluator.Key128(a: UInt64(bitPattern: Int64(a.finalize())), b: UInt64(bitPattern: Int64(b.finalize())))
-    }
+    func finalize() -> ComplianceEvaluator.Key128 { ComplianceEvaluator.Key128(Digest.sha256(bytes)) }
 }

@@ -9,18 +9,25 @@ import TrailLedger
 public final class ComplianceEvaluator {
     public let policy: Policy
     /// Shipment id → offset of its latest entry in `store`.
-    var heads: [String: Int64] = [:]
+    var heads: [ExactName: Int64] = [:]
     let store = EntryStore()
     /// The first failure to write `store` (reported by `evaluate`).
     var storeError: Error?
     /// Export license statements (and their retractions) by license number: few, kept in memory.
-    var licenses: [String: [Entry]] = [:]
+    var licenses: [ExactName: [Entry]] = [:]
     var signerSets: [SignerSet] = []
-    private var signerSetIndex: [String: Int32] = [:]
+    /// Signer sets by their exact bytes (never `String` keys, which compare by canonical equivalence).
+    private var signerSetIndex: [[UInt8]: Int32] = [:]
     /// Integrity finding codes of the statements that failed integrity (rare), by seq.
     var brokenCodes: [Int: [String]] = [:]
 
-    public init(policy: Policy = .h200) { self.policy = policy }
+    /// Rules for predicate types beyond the built-in ones.
+    let predicateRules: PredicateTypeRules
+
+    public init(policy: Policy = .h200, predicateRules: [any PredicateTypeRule] = []) {
+        self.policy = policy
+        self.predicateRules = PredicateTypeRules(rules: predicateRules)
+    }
 
     /// What the evaluator takes from a statement, computed where it is cheap to do so: in the verifier's
     /// parallel phase (`LedgerVerifier.prepare`).
@@ -28,33 +35,40 @@ public final class ComplianceEvaluator {
         var fact: Fact
         var claim: Key128
         var digest: String
+        var problems: [DocumentProblem]
     }
 
     /// The evaluator's part of decoding a statement; nil for statements about neither a shipment nor a license.
     @Sendable public static func prepare(_ checked: CheckedStatement) -> (any Sendable)? {
         let name = checked.subjectName
         guard name.hasPrefix("license:") || name.hasPrefix("shipment:"), let fact = fact(checked) else { return nil }
-        return Prepared(fact: fact, claim: claim(checked), digest: checked.subjectDigest ?? "")
+        return Prepared(
+            fact: fact, claim: claim(checked), digest: checked.subjectDigest ?? "",
+            problems: DocumentRules.problems(predicate: checked.predicate))
     }
 
     /// Takes the next statement record in ledger order. Statements whose structure could not be decoded name no
     /// subject and are left to the integrity report.
     public func consume(_ s: VerifiedStatement) {
         guard let checked = s.checked else { return }
-        guard let p = (s.prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return }
+        guard var p = (s.prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return }
+        if case .unknown(let type) = p.fact, let rule = predicateRules.rule(for: type) {
+            p.fact = .extended(predicateType: type)
+            p.problems = rule.problems(checked.statement.predicate)
+        }
         let name = checked.subjectName
         if !s.intact { brokenCodes[s.seq] = s.findingCodes }
         let entry = Entry(
             seq: s.seq, time: s.time.text, signers: internSigners(s.signers), digest: -1, line: Key128(hex: s.lineHash),
-            claim: p.claim, intact: s.intact, retractedBy: nil, fact: p.fact)
+            claim: p.claim, intact: s.intact, retractedBy: nil, problems: p.problems, fact: p.fact)
         if name.hasPrefix("license:") {
-            let number = String(name.dropFirst("license:".count))
+            let number = ExactName(String(name.dropFirst("license:".count)))
             var list = licenses[number] ?? []
             Self.applyRetraction(entry, to: &list)
             list.append(entry)
             licenses[number] = list
         } else {
-            let id = String(name.dropFirst("shipment:".count))
+            let id = ExactName(String(name.dropFirst("shipment:".count)))
             guard storeError == nil else { return }
             do {
                 heads[id] = try store.append(Self.encode(entry, digest: p.digest), prev: heads[id] ?? -1)
@@ -86,17 +100,26 @@ public final class ComplianceEvaluator {
     }
 
     private func internSigners(_ signers: [SignerInfo]) -> Int32 {
-        var key = ""
+        var key: [UInt8] = []
+        func add(_ s: String?) {
+            guard let s else { return key.append(0) }
+            key.append(1)
+            withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian) { key += $0 }
+            key += s.utf8
+        }
         for s in signers {
-            key += (s.organization ?? "\u{1}") + "\u{0}" + (s.commonName ?? "\u{1}") + "\u{0}"
-            key += s.roles.map(\.rawValue).joined(separator: ",") + "\u{2}"
+            add(s.organization)
+            add(s.commonName)
+            add(s.organization == nil && s.commonName == nil ? s.fingerprint : nil)
+            add(s.roles.map(\.rawValue).joined(separator: ","))
         }
         if let i = signerSetIndex[key] { return i }
         var roles: [String] = []
         for r in signers.flatMap(\.roles).map(\.rawValue) where !roles.contains(r) { roles.append(r) }
         let set = SignerSet(
             parties: signers.map { $0.organization ?? $0.commonName ?? String($0.fingerprint.prefix(16)) },
-            organizations: signers.map(\.organization), roles: roles)
+            organizations: signers.map(\.organization), roles: roles,
+            signerRoles: signers.map { $0.roles.map(\.rawValue) })
         signerSets.append(set)
         let i = Int32(signerSets.count - 1)
         signerSetIndex[key] = i
@@ -104,9 +127,8 @@ public final class ComplianceEvaluator {
     }
 
     /// The claim's identity: the same predicate about the same subject, however often it is signed. Equal exactly
-    /// when predicate type, subject name, subject digest and the predicates' RFC 8785 forms are equal (a structural
-    /// walk: members in key order, numbers as doubles, strings as UTF-8 bytes), hashed with the process's keyed hash
-    /// — the keys are compared only within one run.
+    /// when predicate type, subject name, subject digest and the predicates' RFC 8785 forms are equal (see
+    /// `ClaimHasher`: 128 bits of SHA-256).
     static func claim(_ c: CheckedStatement) -> Key128 {
         var h = ClaimHasher()
         h.string(c.statement.predicateType)
@@ -134,8 +156,8 @@ public final class ComplianceEvaluator {
         case .labTest(let p):
             return .lab(
                 LabFact(
-                    pass: p.result == "pass", tpp: p.measured.tpp, bandwidth: p.measured.dramBandwidthGBps,
-                    memoryGB: p.measured.memoryGB, unitKeys: Self.serialKeys(p.unitsTested), samplingAll: p.sampling == "all"))
+                    pass: p.result.utf8.elementsEqual("pass".utf8), tpp: p.measured.tpp, bandwidth: p.measured.dramBandwidthGBps,
+                    memoryGB: p.measured.memoryGB, unitKeys: Self.serialKeys(p.unitsTested), samplingAll: p.sampling.utf8.elementsEqual("all".utf8)))
         case .customsDecision(let p):
             guard let d = Decision(rawValue: p.decision) else { return nil }
             return .customs(d)

@@ -1,8 +1,10 @@
 import TrailLedger
 
-/// A shipment's compliance status (DESIGN.md §5). Precedence: violation > returned > held > pending > compliant.
+/// A shipment's compliance status (DESIGN.md §5). Precedence: violation > unverifiable > returned > held > pending >
+/// compliant. `unverifiable`: a statement naming the shipment failed integrity, so its trail cannot be judged from
+/// what remains (DESIGN-NOTES.md "Compliance", Status).
 public enum ShipmentStatus: String, Sendable, CaseIterable, Comparable {
-    case compliant, pending, held, returned, violation
+    case compliant, pending, held, returned, unverifiable, violation
 
     var rank: Int { ShipmentStatus.allCases.firstIndex(of: self)! }
     public static func < (a: ShipmentStatus, b: ShipmentStatus) -> Bool { a.rank < b.rank }
@@ -79,6 +81,10 @@ public struct ShipmentReport: Sendable {
     public var license: String?
     public var quantity: Int?
     public var destination: String?
+    /// Seqs of the statements naming the shipment that failed integrity (status `unverifiable` unless in violation).
+    public var unverifiableSeqs: [Int] = []
+    /// Their integrity finding codes, sorted and distinct.
+    public var unverifiableCodes: [String] = []
 
     public init(id: String) {
         self.id = id

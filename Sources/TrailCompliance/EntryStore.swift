@@ -97,7 +97,9 @@ final class EntryStore {
 
 // MARK: - Entry encoding
 
-/// A fixed-width little-endian writer for the evaluator's own temporary data (never a format anyone else reads).
+/// The evaluator's own temporary data (never a format anyone else reads), tagged and versioned: a version byte, then
+/// fields as tag (1 byte), length (4 bytes little-endian), value. A reader skips tags it does not know and refuses a
+/// payload that lacks a field it needs, so adding a fact field never shifts another's meaning.
 struct ByteWriter {
     var bytes: [UInt8] = []
 
@@ -109,30 +111,32 @@ struct ByteWriter {
         if let v { u64(v.bitPattern) }
     }
     mutating func string(_ s: String) {
-        let u = Array(s.utf8)
-        int(u.count)
-        bytes += u
+        int(s.utf8.count)
+        bytes += s.utf8
     }
     mutating func key(_ k: ComplianceEvaluator.Key128) {
         u64(k.a)
         u64(k.b)
     }
-    mutating func keys(_ ks: [UInt64]) {
+    mutating func keys(_ ks: [ComplianceEvaluator.Key128]) {
         int(ks.count)
-        for k in ks { u64(k) }
+        for k in ks { key(k) }
     }
 }
 
 struct ByteReader {
-    let bytes: [UInt8]
-    var at = 0
+    let bytes: ArraySlice<UInt8>
+    var at: Int
 
-    init(_ b: [UInt8]) { bytes = b }
+    init(_ b: ArraySlice<UInt8>) {
+        bytes = b
+        at = b.startIndex
+    }
 
     static let damaged = TrailError.io("the evaluator's temporary file is damaged")
 
     private mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-        guard n >= 0, at + n <= bytes.count else { throw Self.damaged }
+        guard n >= 0, n <= bytes.endIndex - at else { throw Self.damaged }
         defer { at += n }
         return bytes[at..<at + n]
     }
@@ -145,13 +149,63 @@ struct ByteReader {
     mutating func double() throws -> Double? { try bool() ? Double(bitPattern: try u64()) : nil }
     mutating func string() throws -> String { String(decoding: try take(try int()), as: UTF8.self) }
     mutating func key() throws -> ComplianceEvaluator.Key128 { ComplianceEvaluator.Key128(a: try u64(), b: try u64()) }
-    mutating func keys() throws -> [UInt64] {
+    mutating func keys() throws -> [ComplianceEvaluator.Key128] {
         let n = try int()
-        guard n >= 0, n <= (bytes.count - at) / 8 else { throw Self.damaged }
-        var out: [UInt64] = []
+        guard n >= 0, n <= (bytes.endIndex - at) / 16 else { throw Self.damaged }
+        var out: [ComplianceEvaluator.Key128] = []
         out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try u64()) }
+        for _ in 0..<n { out.append(try key()) }
         return out
+    }
+}
+
+/// A tagged record: `field` writes one tag-length-value field.
+struct TaggedWriter {
+    static let version: UInt8 = 2
+    var bytes: [UInt8] = [TaggedWriter.version]
+
+    mutating func field(_ tag: Tag, _ body: (inout ByteWriter) -> Void) {
+        var w = ByteWriter()
+        body(&w)
+        bytes.append(tag.rawValue)
+        withUnsafeBytes(of: UInt32(w.bytes.count).littleEndian) { bytes += $0 }
+        bytes += w.bytes
+    }
+
+    /// The field tags of an entry. Values never change meaning; new fields take new tags.
+    enum Tag: UInt8 {
+        case seq = 1, time, signers, digest, line, claim, intact, problems, kind
+        // Fact fields (which ones are present depends on `kind`).
+        case strings = 32, maxQuantity, quantity, claimedQuantity, usUnits, serialKeys, declared
+        case pass = 48, figures, unitKeys, samplingAll
+        case decision = 64, target, reason, predicateType
+    }
+}
+
+/// Reads a tagged record into its fields (the last occurrence of a tag wins; unknown tags are kept and ignored).
+struct TaggedReader {
+    private var fields: [UInt8: ArraySlice<UInt8>] = [:]
+
+    init(_ bytes: [UInt8]) throws {
+        guard bytes.first == TaggedWriter.version else { throw ByteReader.damaged }
+        var at = 1
+        while at < bytes.count {
+            guard bytes.count - at >= 5 else { throw ByteReader.damaged }
+            let tag = bytes[at]
+            let n = Int(bytes[at + 1]) | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) << 16 | Int(bytes[at + 4]) << 24
+            at += 5
+            guard n <= bytes.count - at else { throw ByteReader.damaged }
+            fields[tag] = bytes[at..<at + n]
+            at += n
+        }
+    }
+
+    func has(_ tag: TaggedWriter.Tag) -> Bool { fields[tag.rawValue] != nil }
+
+    func read<T>(_ tag: TaggedWriter.Tag, _ body: (inout ByteReader) throws -> T) throws -> T {
+        guard let f = fields[tag.rawValue] else { throw ByteReader.damaged }
+        var r = ByteReader(f)
+        return try body(&r)
     }
 }
 
@@ -159,105 +213,141 @@ extension ComplianceEvaluator {
     /// An entry as stored: everything but `digest` (kept as text here, interned per shipment when read) and
     /// `retractedBy` (recomputed when the shipment's chain is replayed).
     static func encode(_ e: Entry, digest: String) -> [UInt8] {
-        var w = ByteWriter()
-        w.int(e.seq)
-        w.string(e.time)
-        w.int(Int(e.signers))
-        w.string(digest)
-        w.key(e.line)
-        w.key(e.claim)
-        w.bool(e.intact)
+        var w = TaggedWriter()
+        w.field(.seq) { $0.int(e.seq) }
+        w.field(.time) { $0.string(e.time) }
+        w.field(.signers) { $0.int(Int(e.signers)) }
+        w.field(.digest) { $0.string(digest) }
+        w.field(.line) { $0.key(e.line) }
+        w.field(.claim) { $0.key(e.claim) }
+        w.field(.intact) { $0.bool(e.intact) }
+        if !e.problems.isEmpty {
+            w.field(.problems) { b in
+                b.int(e.problems.count)
+                for p in e.problems {
+                    b.string(p.code)
+                    b.string(p.field)
+                    b.string(p.message)
+                }
+            }
+        }
+        func strings(_ list: [String]) {
+            w.field(.strings) { b in
+                b.int(list.count)
+                for s in list { b.string(s) }
+            }
+        }
         switch e.fact {
         case .license(let l):
-            w.bytes.append(0)
-            for s in [l.number, l.exporter, l.consignee, l.destination, l.product, l.validFrom, l.validUntil] { w.string(s) }
-            w.int(l.maxQuantity)
+            w.field(.kind) { $0.bytes.append(0) }
+            strings([l.number, l.exporter, l.consignee, l.destination, l.product, l.validFrom, l.validUntil])
+            w.field(.maxQuantity) { $0.int(l.maxQuantity) }
         case .supply(let s):
-            w.bytes.append(1)
-            for t in [s.exporter, s.license, s.consignee, s.product, s.destination, s.claimedLicense, s.claimedDestination] {
-                w.string(t)
-            }
-            w.int(s.quantity)
-            w.int(s.claimedQuantity)
-            w.int(s.usUnitsShipped)
-            w.keys(s.serialKeys)
-            w.bool(s.declared != nil)
+            w.field(.kind) { $0.bytes.append(1) }
+            strings([s.exporter, s.license, s.consignee, s.product, s.destination, s.claimedLicense, s.claimedDestination])
+            w.field(.quantity) { $0.int(s.quantity) }
+            w.field(.claimedQuantity) { $0.int(s.claimedQuantity) }
+            w.field(.usUnits) { $0.int(s.usUnitsShipped) }
+            w.field(.serialKeys) { $0.keys(s.serialKeys) }
             if let d = s.declared {
-                w.double(d.tpp)
-                w.double(d.dramBandwidthGBps)
-                w.double(d.memoryGB)
+                w.field(.declared) { b in
+                    b.double(d.tpp)
+                    b.double(d.dramBandwidthGBps)
+                    b.double(d.memoryGB)
+                }
             }
         case .lab(let l):
-            w.bytes.append(2)
-            w.bool(l.pass)
-            w.double(l.tpp)
-            w.double(l.bandwidth)
-            w.double(l.memoryGB)
-            w.keys(l.unitKeys)
-            w.bool(l.samplingAll)
+            w.field(.kind) { $0.bytes.append(2) }
+            w.field(.pass) { $0.bool(l.pass) }
+            w.field(.figures) { b in
+                b.double(l.tpp)
+                b.double(l.bandwidth)
+                b.double(l.memoryGB)
+            }
+            w.field(.unitKeys) { $0.keys(l.unitKeys) }
+            w.field(.samplingAll) { $0.bool(l.samplingAll) }
         case .customs(let d):
-            w.bytes.append(3)
-            w.string(d.rawValue)
+            w.field(.kind) { $0.bytes.append(3) }
+            w.field(.decision) { $0.string(d.rawValue) }
         case .retraction(let target, let reason):
-            w.bytes.append(4)
-            w.key(target)
-            w.string(reason)
+            w.field(.kind) { $0.bytes.append(4) }
+            w.field(.target) { $0.key(target) }
+            w.field(.reason) { $0.string(reason) }
         case .unknown(let t):
-            w.bytes.append(5)
-            w.string(t)
+            w.field(.kind) { $0.bytes.append(5) }
+            w.field(.predicateType) { $0.string(t) }
+        case .extended(let t):
+            w.field(.kind) { $0.bytes.append(6) }
+            w.field(.predicateType) { $0.string(t) }
         }
         return w.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws -> (Entry, digest: String) {
-        var r = ByteReader(bytes)
-        let seq = try r.int()
-        let time = try r.string()
-        let signers = Int32(truncatingIfNeeded: try r.int())
-        let digest = try r.string()
-        let line = try r.key()
-        let claim = try r.key()
-        let intact = try r.bool()
+        let r = try TaggedReader(bytes)
+        func strings(_ n: Int) throws -> [String] {
+            let t = try r.read(.strings) { b in
+                let count = try b.int()
+                guard count == n else { throw ByteReader.damaged }
+                return try (0..<count).map { _ in try b.string() }
+            }
+            return t
+        }
         let fact: Fact
-        switch try r.byte() {
+        switch try r.read(.kind, { try $0.byte() }) {
         case 0:
-            var t: [String] = []
-            for _ in 0..<7 { t.append(try r.string()) }
+            let t = try strings(7)
             fact = .license(
                 LicenseFact(
                     number: t[0], exporter: t[1], consignee: t[2], destination: t[3], product: t[4],
-                    maxQuantity: try r.int(), validFrom: t[5], validUntil: t[6]))
+                    maxQuantity: try r.read(.maxQuantity) { try $0.int() }, validFrom: t[5], validUntil: t[6]))
         case 1:
-            var t: [String] = []
-            for _ in 0..<7 { t.append(try r.string()) }
-            let quantity = try r.int()
-            let claimedQuantity = try r.int()
-            let usUnits = try r.int()
-            let serials = try r.keys()
+            let t = try strings(7)
             var declared: Figures?
-            if try r.bool() {
-                declared = Figures(tpp: try r.double(), dramBandwidthGBps: try r.double(), memoryGB: try r.double())
+            if r.has(.declared) {
+                declared = try r.read(.declared) {
+                    Figures(tpp: try $0.double(), dramBandwidthGBps: try $0.double(), memoryGB: try $0.double())
+                }
             }
             fact = .supply(
                 SupplyFact(
-                    exporter: t[0], license: t[1], consignee: t[2], product: t[3], destination: t[4], quantity: quantity,
-                    serialKeys: serials, declared: declared, claimedLicense: t[5], claimedQuantity: claimedQuantity,
-                    claimedDestination: t[6], usUnitsShipped: usUnits))
+                    exporter: t[0], license: t[1], consignee: t[2], product: t[3], destination: t[4],
+                    quantity: try r.read(.quantity) { try $0.int() }, serialKeys: try r.read(.serialKeys) { try $0.keys() },
+                    declared: declared, claimedLicense: t[5], claimedQuantity: try r.read(.claimedQuantity) { try $0.int() },
+                    claimedDestination: t[6], usUnitsShipped: try r.read(.usUnits) { try $0.int() }))
         case 2:
+            let (tpp, bw, mem) = try r.read(.figures) { (try $0.double(), try $0.double(), try $0.double()) }
             fact = .lab(
                 LabFact(
-                    pass: try r.bool(), tpp: try r.double(), bandwidth: try r.double(), memoryGB: try r.double(),
-                    unitKeys: try r.keys(), samplingAll: try r.bool()))
+                    pass: try r.read(.pass) { try $0.bool() }, tpp: tpp, bandwidth: bw, memoryGB: mem,
+                    unitKeys: try r.read(.unitKeys) { try $0.keys() }, samplingAll: try r.read(.samplingAll) { try $0.bool() }))
         case 3:
-            guard let d = Decision(rawValue: try r.string()) else { throw ByteReader.damaged }
+            guard let d = Decision(rawValue: try r.read(.decision) { try $0.string() }) else { throw ByteReader.damaged }
             fact = .customs(d)
         case 4:
-            fact = .retraction(target: try r.key(), reason: try r.string())
+            fact = .retraction(target: try r.read(.target) { try $0.key() }, reason: try r.read(.reason) { try $0.string() })
         case 5:
-            fact = .unknown(predicateType: try r.string())
+            fact = .unknown(predicateType: try r.read(.predicateType) { try $0.string() })
+        case 6:
+            fact = .extended(predicateType: try r.read(.predicateType) { try $0.string() })
         default:
             throw ByteReader.damaged
         }
-        return (Entry(seq: seq, time: time, signers: signers, digest: -1, line: line, claim: claim, intact: intact, retractedBy: nil, fact: fact), digest)
+        var problems: [DocumentProblem] = []
+        if r.has(.problems) {
+            problems = try r.read(.problems) { b in
+                let n = try b.int()
+                guard n >= 0, n <= 1000 else { throw ByteReader.damaged }
+                return try (0..<n).map { _ in
+                    DocumentProblem(code: try b.string(), field: try b.string(), message: try b.string())
+                }
+            }
+        }
+        let entry = Entry(
+            seq: try r.read(.seq) { try $0.int() }, time: try r.read(.time) { try $0.string() },
+            signers: Int32(truncatingIfNeeded: try r.read(.signers) { try $0.int() }), digest: -1,
+            line: try r.read(.line) { try $0.key() }, claim: try r.read(.claim) { try $0.key() },
+            intact: try r.read(.intact) { try $0.bool() }, retractedBy: nil, problems: problems, fact: fact)
+        return (entry, try r.read(.digest) { try $0.string() })
     }
 }

@@ -9,10 +9,13 @@ public struct LedgerCheck: Sendable {
 
     /// Verifies `path` and evaluates every shipment under `policy`.
     public static func run(
-        path: String, options: VerifyOptions, policy: Policy, onProgress: ((Int64) -> Void)? = nil
+        path: String, options: VerifyOptions, policy: Policy, predicateRules: [any PredicateTypeRule] = [],
+        onProgress: ((Int64) -> Void)? = nil
     ) throws -> LedgerCheck {
         var shipments: [ShipmentReport] = []
-        let report = try stream(path: path, options: options, policy: policy, onProgress: onProgress) {
+        let report = try stream(
+            path: path, options: options, policy: policy, predicateRules: predicateRules, onProgress: onProgress
+        ) {
             shipments.append($0)
         }
         return LedgerCheck(report: report, shipments: shipments, policy: policy)
@@ -22,10 +25,11 @@ public struct LedgerCheck: Sendable {
     /// id order (`onShipment`) without keeping them: what a million-record ledger's output needs.
     @discardableResult
     public static func stream(
-        path: String, options: VerifyOptions, policy: Policy, onProgress: ((Int64) -> Void)? = nil,
-        onIntegrity: (VerificationReport) throws -> Void = { _ in }, onShipment: (ShipmentReport) throws -> Void
+        path: String, options: VerifyOptions, policy: Policy, predicateRules: [any PredicateTypeRule] = [],
+        onProgress: ((Int64) -> Void)? = nil, onIntegrity: (VerificationReport) throws -> Void = { _ in },
+        onShipment: (ShipmentReport) throws -> Void
     ) throws -> VerificationReport {
-        let evaluator = ComplianceEvaluator(policy: policy)
+        let evaluator = ComplianceEvaluator(policy: policy, predicateRules: predicateRules)
         // The verifier (and its per-statement history) is released before the shipments are evaluated.
         var report = try {
             let verifier = LedgerVerifier(path: path, options: options)

@@ -35,10 +35,23 @@ public enum ViolationCode {
     /// With `requireLicense`, a customs decision precedes any export license for the manifest's license.
     public static let customsBeforeLicense = "customs-before-license"
 
+    /// The manifest's `quantity` is not an integer in 1…10,000,000.
+    public static let manifestQuantityInvalid = "manifest-quantity-invalid"
+    /// The manifest's `serials` are not exactly `quantity` distinct non-empty strings (compared byte for byte).
+    public static let manifestSerialsInvalid = "manifest-serials-invalid"
+    /// A predicate value is out of range: a number negative or over its bound, a time not RFC 3339 UTC with `Z`,
+    /// a lab `result` other than `pass`/`fail`, a `sampling` other than `all` or `<n> of <N>`.
+    public static let predicateValueInvalid = "predicate-value-invalid"
+    /// The lab test's signer belongs to the exporter's organisation or also holds the exporter role.
+    public static let labNotIndependent = "lab-not-independent"
+    /// A statement a customs release depended on (supply-sufficiency, lab test, license) was retracted after it.
+    public static let retractionAfterRelease = "retraction-after-release"
+
     public static let all = [
         exporterMismatch, supplyManifestMismatch, manifestMismatch, licenseMismatch, licenseNotValid,
         licenseQuantityExceeded, destinationCapExceeded, labTestFailed, labTPPExceeded, labBandwidthExceeded,
         labMeasurementMissing, labDeclaredMismatch, labUnitsNotInManifest, labTooFewUnits, customsBeforeLabTest,
-        customsBeforeSupplySufficiency, customsBeforeLicense,
+        customsBeforeSupplySufficiency, customsBeforeLicense, manifestQuantityInvalid, manifestSerialsInvalid,
+        predicateValueInvalid, labNotIndependent, retractionAfterRelease,
     ]
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrailCompliance
 import TrailCrypto
 import TrailLedger
 
@@ -21,8 +22,9 @@ struct AttestCommand: AsyncParsableCommand {
     @Option(help: "The signer's certificate (its SHA-256 is the keyid).") var cert: String
     @Option(help: "Intermediate CA certificates (checked with --trust).") var chain: [String] = []
     @Option(help: "Check the signer's certificate against this root before signing.") var trust: [String] = []
+    @Option(help: "A CA directory whose index.json is checked for the signing certificate's revocation.") var ca: String?
     @Option(help: "Envelope output file.") var out: String
-    @Flag(help: "Overwrite --out.") var force = false
+    @Flag(help: "Overwrite --out; sign even with an expired or revoked certificate.") var force = false
     @OptionGroup var keyOptions: KeyFileOptions
 
     func run() async throws {
@@ -37,6 +39,10 @@ struct AttestCommand: AsyncParsableCommand {
             if let addSignature {
                 guard kind == nil else { throw TrailError.usage("usage", "give either KIND or --add-signature, not both") }
                 env = try loadEnvelope(addSignature)
+                // A co-signature endorses the same values: checked as a first signature would be.
+                try AttestationCheck.check(
+                    payload: env.payload, manifest: try manifest.map { try FileIO.read($0) }, manifestFile: manifest,
+                    predicateFile: addSignature)
             } else {
                 guard let kind, let k = PredicateKind(rawValue: kind) else {
                     throw TrailError.usage(
@@ -47,13 +53,29 @@ struct AttestCommand: AsyncParsableCommand {
                 let pbytes = try FileIO.read(predicate)
                 let pvalue: JSONValue
                 do { pvalue = try JSONParser.parse(pbytes) } catch let e as TrailError { throw e.at(file: predicate) }
-                let payload = try Attestation.payload(kind: k, manifest: try manifest.map { try FileIO.read($0) }, predicate: pvalue)
+                let mbytes = try manifest.map { try FileIO.read($0) }
+                let payload: [UInt8]
+                do {
+                    payload = try Attestation.payload(kind: k, manifest: mbytes, predicate: pvalue)
+                } catch var e as TrailError {
+                    // A document that does not decode is malformed input (exit 65), not an integrity failure.
+                    if e.category == .integrity { e.category = .malformed }
+                    throw e.file == nil ? e.at(file: e.code == "malformed-manifest" ? manifest : predicate) : e
+                }
+                try AttestationCheck.check(payload: payload, manifest: mbytes, manifestFile: manifest, predicateFile: predicate)
                 env = Envelope(payload: payload)
             }
             let checked = try CheckedStatement(envelope: env)
             if let role = checked.kind?.requiredRole, !certificate.roles.contains(where: { $0.rawValue == role }) {
                 throw TrailError(
                     "role-not-permitted", "\(checked.statement.predicateType) must be signed by a \(role); \(cert) has roles \(certificate.roles.map(\.rawValue).joined(separator: ", "))")
+            }
+            let index: CAIndex? = try ca.map { dir in
+                let f = dir + "/" + CADirectory.indexFile
+                return try CAIndex(json: try FileIO.read(f), file: f)
+            }
+            if !force, let problem = AttestationCheck.signerProblems(certificate, caIndex: index, at: Date()).first {
+                throw problem.at(file: cert)
             }
             if !trust.isEmpty {
                 let v = ChainValidator(anchors: try loadCertificates(trust)).validate(

@@ -12,7 +12,7 @@ struct Chiptrail: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             KeyCommand.self, CACommand.self, CSRCommand.self, CertCommand.self, AttestCommand.self,
-            EnvelopeCommand.self, LedgerCommand.self, BundleCommand.self, ReportCommand.self, DemoCommand.self,
+            EnvelopeCommand.self, LedgerCommand.self, BundleCommand.self, ReportCommand.self, DemoCommand.self, SchemaCommand.self,
         ]
     )
 

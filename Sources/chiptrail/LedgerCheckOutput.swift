@@ -41,6 +41,9 @@ extension LedgerCheck {
         ]
         if let d = s.decision { o["decision"] = .string(d) }
         if let m = s.manifestDigest { o["manifest"] = .string(m) }
+        if !s.unverifiableSeqs.isEmpty {
+            o["unverifiable"] = .object(["seqs": ints(s.unverifiableSeqs), "codes": .array(s.unverifiableCodes.map { .string($0) })])
+        }
         return .object(o)
     }
 
@@ -93,12 +96,15 @@ extension LedgerCheck {
 
     static func textLine(_ s: ShipmentReport, width: Int = 0) -> String {
         var line = s.id.padding(toLength: max(width, s.id.count), withPad: " ", startingAt: 0) + "  "
-        line += s.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+        let status = s.status.rawValue
+        line += status.count < 10 ? status.padding(toLength: 10, withPad: " ", startingAt: 0) : status + " "
         switch s.status {
         case .pending: line += "missing: " + s.missing.joined(separator: ", ")
         case .held, .returned: line += "customs: \(s.decision ?? s.status.rawValue)"
         case .compliant: line += s.steps.map(\.name).joined(separator: " → ")
         case .violation: line += s.violations.map(\.code).joined(separator: ", ")
+        case .unverifiable:
+            line += "integrity: \(s.unverifiableCodes.joined(separator: ", ")) at seq \(s.unverifiableSeqs.map(String.init).joined(separator: ", "))"
         }
         line += "\n"
         for v in s.violations {

@@ -248,7 +248,10 @@ import TrailTestSupport
         #expect(!c.report.integrityOK)
         #expect(c.exitStatus() == 1)
         let r = try #require(c.shipments.first)
-        #expect(r.status == .pending)
+        // Never silently pending: a statement naming the shipment failed integrity.
+        #expect(r.status == .unverifiable)
+        #expect(r.unverifiableSeqs == [badSeq])
+        #expect(r.unverifiableCodes == ["role-not-permitted"])
         #expect(r.missing == ["lab-test", "customs-decision"])
         let t = try #require(r.timeline.first(where: { $0.seq == badSeq }))
         #expect(!t.intact)

@@ -14,8 +14,12 @@ import TrailLedger
         E.Entry(
             seq: seq, time: "2026-03-0\(seq % 9 + 1)T10:00:00Z", signers: Int32(seq % 3), digest: -1,
             line: E.Key128(a: UInt64(seq), b: 7), claim: E.Key128(a: 1, b: UInt64(seq)), intact: seq % 5 != 0,
-            retractedBy: nil, fact: fact)
+            retractedBy: nil,
+            problems: seq % 4 == 0 ? [DocumentProblem(code: "predicate-value-invalid", field: "measured.tpp", message: "m")] : [],
+            fact: fact)
     }
+
+    static func k(_ n: UInt64) -> E.Key128 { E.Key128(a: n, b: ~n) }
 
     static let facts: [E.Fact] = [
         .license(
@@ -25,19 +29,34 @@ import TrailLedger
         .supply(
             E.SupplyFact(
                 exporter: "Acme", license: "LIC-1", consignee: "Buyer", product: "H200", destination: "CN", quantity: 8,
-                serialKeys: [3, 9, 27], declared: Figures(tpp: 15832, dramBandwidthGBps: nil, memoryGB: 141),
+                serialKeys: [EntryStoreTests.k(3), EntryStoreTests.k(9), EntryStoreTests.k(27)], declared: Figures(tpp: 15832, dramBandwidthGBps: nil, memoryGB: 141),
                 claimedLicense: "LIC-1", claimedQuantity: 8, claimedDestination: "CN", usUnitsShipped: 1000)),
         .supply(
             E.SupplyFact(
                 exporter: "Ünïcode Co", license: "L", consignee: "", product: "p", destination: "MO", quantity: 0,
                 serialKeys: [], declared: nil, claimedLicense: "", claimedQuantity: -1, claimedDestination: "",
                 usUnitsShipped: 0)),
-        .lab(E.LabFact(pass: true, tpp: 15832.5, bandwidth: 4800, memoryGB: nil, unitKeys: [1, 2], samplingAll: false)),
+        .lab(E.LabFact(pass: true, tpp: 15832.5, bandwidth: 4800, memoryGB: nil, unitKeys: [EntryStoreTests.k(1), EntryStoreTests.k(2)], samplingAll: false)),
         .lab(E.LabFact(pass: false, tpp: nil, bandwidth: nil, memoryGB: 141, unitKeys: [], samplingAll: true)),
         .customs(.released), .customs(.held),
         .retraction(target: E.Key128(a: 42, b: 43), reason: "typo in the manifest"),
         .unknown(predicateType: "https://example.com/other/v1"),
     ]
+
+    @Test func aPayloadOfAnotherVersionOrTruncatedIsDamaged() throws {
+        var bytes = E.encode(Self.entry(2, Self.facts[1]), digest: "d")
+        #expect(bytes[0] == 2)
+        #expect(throws: TrailError.self) { try E.decode(Array(bytes.dropLast())) }
+        bytes[0] = 1
+        #expect(throws: TrailError.self) { try E.decode(bytes) }
+    }
+
+    @Test func anUnknownTagIsSkipped() throws {
+        var bytes = E.encode(Self.entry(3, Self.facts[3]), digest: "d")
+        bytes += [200, 3, 0, 0, 0, 9, 9, 9]
+        let (back, digest) = try E.decode(bytes)
+        #expect(digest == "d" && back.seq == 3)
+    }
 
     @Test func everyFactRoundTrips() throws {
         for (i, f) in Self.facts.enumerated() {
@@ -48,10 +67,11 @@ import TrailLedger
             #expect(back.seq == e.seq && back.time == e.time && back.signers == e.signers)
             #expect(back.line == e.line && back.claim == e.claim && back.intact == e.intact)
             #expect(back.fact.kind == f.kind)
+            #expect(back.problems == e.problems)
             #expect(E.encode(back, digest: digest) == bytes)
         }
         if case .supply(let s) = try E.decode(E.encode(Self.entry(2, Self.facts[1]), digest: "")).0.fact {
-            #expect(s.serialKeys == [3, 9, 27] && s.declared?.tpp == 15832 && s.declared?.dramBandwidthGBps == nil)
+            #expect(s.serialKeys == [Self.k(3), Self.k(9), Self.k(27)] && s.declared?.tpp == 15832 && s.declared?.dramBandwidthGBps == nil)
             #expect(s.usUnitsShipped == 1000)
         } else {
             Issue.record("a supply fact came back as another kind")

@@ -77,3 +77,17 @@ import TrailTestSupport
         #expect(HTMLReport.escape("a\u{1}b") == "a\u{FFFD}b")
     }
 }
+
+extension ReportTests {
+    @Test func anUnverifiableShipmentIsShownAsSuch() throws {
+        let f = try ComplianceFixture()
+        try f.append([try f.license()])
+        try f.append(try f.trail())
+        let c = try LedgerCheck.run(path: f.path, options: VerifyOptions(trust: [try PartyPKI().root]), policy: .h200)
+        let html = HTMLReport.render(c, ledger: "ledger.jsonl")
+        let scan = try Scan.parse(html)
+        #expect(scan.rows.map(\.1) == ["unverifiable"])
+        #expect(scan.text.contains("Failed integrity: seq"))
+        #expect(scan.text.contains("unverifiable-records"))
+    }
+}

@@ -130,6 +130,10 @@ public enum HTMLReport {
         }
         h += "</ul>"
         if s.status == .pending, !s.missing.isEmpty { h += "<p class=\"missing\">Missing: \(s.missing.map(e).joined(separator: ", "))</p>" }
+        if !s.unverifiableSeqs.isEmpty {
+            h += "<p class=\"unverifiable\">Failed integrity: seq \(s.unverifiableSeqs.map(String.init).joined(separator: ", "))"
+            h += " (\(s.unverifiableCodes.map(e).joined(separator: ", "))); not evaluated</p>"
+        }
         h += "</td>\n<td><ol class=\"timeline\">"
         for t in s.timeline {
             var cls = "event"
@@ -199,6 +203,7 @@ public enum HTMLReport {
         .badge-held { background: #fff4d6; color: #7a5200; border-color: #e8c874; }
         .badge-returned { background: #ffe8d6; color: #8a3b00; border-color: #f0a874; }
         .badge-violation { background: #fde2e1; color: #8f1d18; border-color: #f09b96; }
+        .badge-unverifiable { background: #ece3f7; color: #4a2377; border-color: #b89ad9; } .unverifiable { color: #4a2377; margin: 6px 0 0; }
         li.count.status-violation .n { color: #b3261e; } li.count.status-compliant .n { color: #1e7b3a; }
         li.count.status-held .n { color: #8a5d00; } li.count.status-returned .n { color: #a14600; }
         li.count.zero .n { color: #a3aab8; }

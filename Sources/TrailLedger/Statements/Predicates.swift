@@ -28,6 +28,24 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var quantity: Int
     public var serials: [String]
     public var declared: Figures?
+
+    public init(
+        shipmentId: String, exporter: String, license: String, consignee: String, endUser: String, destination: String,
+        product: String, eccn: String, hsCode: String, quantity: Int, serials: [String], declared: Figures? = nil
+    ) {
+        self.shipmentId = shipmentId
+        self.exporter = exporter
+        self.license = license
+        self.consignee = consignee
+        self.endUser = endUser
+        self.destination = destination
+        self.product = product
+        self.eccn = eccn
+        self.hsCode = hsCode
+        self.quantity = quantity
+        self.serials = serials
+        self.declared = declared
+    }
 }
 
 /// `urn:chiptrail:export-license:v1`, signed by a regulator.
