@@ -1,6 +1,6 @@
-import Foundation
 import COpenSSL
 import COpenSSLShims
+import Foundation
 
 /// The one Swift owner of an OpenSSL `ENGINE` reference to libp11's PKCS#11 engine with one module loaded;
 /// released in `deinit`.
@@ -57,7 +57,8 @@ final class PKCS11Engine: @unchecked Sendable {
         var cpin = pin.map { CChar(bitPattern: $0) } + [0]
         defer { cpin.withUnsafeMutableBytes { b in OPENSSL_cleanse(b.baseAddress, b.count) } }
         guard chiptrail_pkcs11_engine_set_pin(engine, &cpin) == 1 else {
-            throw OpenSSLErrors.error("pkcs11-engine-failed", "the pkcs11 engine refused the PIN setting", category: .io)
+            throw OpenSSLErrors.error(
+                "pkcs11-engine-failed", "the pkcs11 engine refused the PIN setting", category: .io)
         }
         OpenSSLErrors.clear()
         return chiptrail_pkcs11_load_private_key(engine, uri)

@@ -1,5 +1,5 @@
-import Foundation
 import COpenSSL
+import Foundation
 
 /// What a key taken from a token is for, so a failure can say why it matters.
 public enum PKCS11KeyUse: Sendable {
@@ -85,7 +85,8 @@ extension PrivateKey {
         if tokenAnswers {
             return TrailError(
                 "pkcs11-object-not-found", "\(tokenName) holds no private key matching \(uri)", category: .malformed,
-                remedy: "list the token's keys with `pkcs11-tool --module MODULE --token-label LABEL --login --list-objects` "
+                remedy:
+                    "list the token's keys with `pkcs11-tool --module MODULE --token-label LABEL --login --list-objects` "
                     + "and fix object= or id=",
                 openssl: queue)
         }

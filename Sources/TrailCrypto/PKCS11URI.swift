@@ -9,7 +9,8 @@
 public struct PKCS11URI: Sendable, Equatable, CustomStringConvertible {
     /// The URI as given.
     public let text: String
-    /// Path attributes in order, names lower-cased, values percent-decoded.
+    /// Path attributes in order, names lower-cased, values percent-decoded; `id` (bytes, RFC 7512 §2.3) as
+    /// lower-case hex.
     public let attributes: [(name: String, value: String)]
     /// Percent-decoded `module-path` from the query, when present.
     public let modulePath: String?
@@ -103,14 +104,19 @@ public struct PKCS11URI: Sendable, Equatable, CustomStringConvertible {
     private static func pair(_ item: String, in text: String) throws -> (String, String) {
         let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         guard kv.count == 2, !kv[0].isEmpty else { throw invalid(text, "\"\(item)\" is not name=value") }
-        guard let value = percentDecode(String(kv[1])) else {
+        let name = kv[0].lowercased()
+        guard let bytes = percentDecode(String(kv[1])) else {
             throw invalid(text, "bad percent-encoding in \"\(item)\"")
         }
-        return (kv[0].lowercased(), value)
+        if name == "id" { return (name, Hex.encode(bytes)) }
+        guard let value = String(validating: bytes, as: UTF8.self) else {
+            throw invalid(text, "\(name) is not UTF-8 once percent-decoded")
+        }
+        return (name, value)
     }
 
-    /// RFC 3986 percent-decoding to UTF-8; nil for a broken escape or bytes that are not UTF-8.
-    static func percentDecode(_ s: String) -> String? {
+    /// RFC 3986 percent-decoding; nil for a broken escape.
+    static func percentDecode(_ s: String) -> [UInt8]? {
         var out: [UInt8] = []
         var bytes = s.utf8.makeIterator()
         while let b = bytes.next() {
@@ -118,10 +124,12 @@ public struct PKCS11URI: Sendable, Equatable, CustomStringConvertible {
                 out.append(b)
                 continue
             }
-            guard let h = bytes.next(), let l = bytes.next(), let hv = hexValue(h), let lv = hexValue(l) else { return nil }
+            guard let h = bytes.next(), let l = bytes.next(), let hv = hexValue(h), let lv = hexValue(l) else {
+                return nil
+            }
             out.append(hv << 4 | lv)
         }
-        return String(validating: out, as: UTF8.self)
+        return out
     }
 
     private static func hexValue(_ c: UInt8) -> UInt8? {
@@ -143,6 +151,8 @@ public struct PKCS11URI: Sendable, Equatable, CustomStringConvertible {
         // The URI itself is not repeated: it holds the PIN.
         TrailError.usage(
             "pkcs11-pin-in-uri", "the PKCS#11 URI carries a PIN (\(name)); chiptrail does not take a PIN that way",
-            remedy: "remove \(name) from the URI and pass --pin-file FILE, set CHIPTRAIL_PKCS11_PIN, or type it at the prompt")
+            remedy:
+                "remove \(name) from the URI and pass --pin-file FILE, set CHIPTRAIL_PKCS11_PIN, or type it at the prompt"
+        )
     }
 }
