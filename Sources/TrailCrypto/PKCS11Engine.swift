@@ -20,7 +20,8 @@ final class PKCS11Engine: @unchecked Sendable {
     /// Loads the engine and tells it to use `module`. Throws `pkcs11-module-not-found` (74),
     /// `pkcs11-engine-unavailable` (74), `pkcs11-module-unavailable` (74).
     init(module: String) throws {
-        guard FileManager.default.fileExists(atPath: module) else {
+        // A bare file name is left to the dynamic loader's search path (e.g. p11-kit-proxy.so).
+        guard !module.contains("/") || FileManager.default.fileExists(atPath: module) else {
             throw TrailError(
                 "pkcs11-module-not-found", "the PKCS#11 module \(module) does not exist", category: .io,
                 remedy: "give the token's module with --pkcs11-module or CHIPTRAIL_PKCS11_MODULE "
