@@ -44,25 +44,26 @@ extension PrivateKey {
     private static func loadFailure(_ uri: PKCS11URI, engine: PKCS11Engine, pin: [UInt8], use: PKCS11KeyUse)
         -> TrailError
     {
-        let queue = OpenSSLErrors.drain()
-        let reasons = queue.map { $0.lowercased() }
-        if reasons.contains(where: { $0.contains("pin incorrect") || $0.contains("pin invalid") }) {
+        let queue = PKCS11ErrorQueue.drain()
+        let lines = queue.map(\.text)
+        if queue.contains(where: { $0.isPKCS11Return(PKCS11ErrorQueue.ckrPinIncorrect, PKCS11ErrorQueue.ckrPinInvalid) }
+        ) {
             return TrailError(
                 "pkcs11-wrong-pin", "the token refused the PIN for \(uri)", category: .permission,
                 remedy: "check the PIN (--pin-file, CHIPTRAIL_PKCS11_PIN); the token locks after too many wrong tries",
-                openssl: queue)
+                openssl: lines)
         }
-        if reasons.contains(where: { $0.contains("pin locked") }) {
+        if queue.contains(where: { $0.isPKCS11Return(PKCS11ErrorQueue.ckrPinLocked, PKCS11ErrorQueue.ckrPinExpired) }) {
             return TrailError(
-                "pkcs11-pin-locked", "the token's user PIN is locked (\(uri))", category: .permission,
-                remedy: "unlock it with the security officer PIN (pkcs11-tool --unlock-pin or the token's own tool)",
-                openssl: queue)
+                "pkcs11-pin-locked", "the token's user PIN is locked or expired (\(uri))", category: .permission,
+                remedy: "unlock or change it with the security officer PIN (pkcs11-tool --unlock-pin, --change-pin)",
+                openssl: lines)
         }
-        if reasons.contains(where: { $0.contains("unable to load pkcs#11 module") }) {
+        if queue.contains(where: \.isModuleLoadFailure) {
             return TrailError(
                 "pkcs11-module-unavailable", "the pkcs11 engine cannot load the PKCS#11 module \(engine.modulePath)",
                 category: .io, remedy: "check that it is a PKCS#11 module (.so) for this machine's architecture",
-                file: engine.modulePath, openssl: queue)
+                file: engine.modulePath, openssl: lines)
         }
         // A token that answers a token-only URI (libp11 then takes its first key) exists; otherwise either no
         // token matches or libp11 cannot read the token's keys at all (libp11 0.4.12 fails on every key of a
@@ -88,7 +89,7 @@ extension PrivateKey {
                 remedy:
                     "list the token's keys with `pkcs11-tool --module MODULE --token-label LABEL --login --list-objects` "
                     + "and fix object= or id=",
-                openssl: queue)
+                openssl: lines)
         }
         if case .ed25519Note(let what) = use {
             return TrailError.usage(
@@ -105,7 +106,7 @@ extension PrivateKey {
             category: .malformed,
             remedy: "list tokens with `pkcs11-tool --module \(engine.modulePath) --list-token-slots`; note that an "
                 + "Ed25519 key in a token hides every key of that token from libp11 0.4.12",
-            openssl: queue)
+            openssl: lines)
     }
 }
 
@@ -117,5 +118,39 @@ final class PKCS11Token: Sendable {
     init(engine: PKCS11Engine, uri: PKCS11URI) {
         self.engine = engine
         self.uri = uri
+    }
+}
+
+/// The OpenSSL error queue with each entry's library and reason, so a failed engine load is classified by
+/// the PKCS#11 return value libp11 records (library "PKCS#11 module", reason = the CKR_ code) rather than by text.
+enum PKCS11ErrorQueue {
+    static let ckrPinIncorrect: Int32 = 0xA0
+    static let ckrPinInvalid: Int32 = 0xA1
+    static let ckrPinExpired: Int32 = 0xA3
+    static let ckrPinLocked: Int32 = 0xA4
+    /// libp11's P11_R_LOAD_MODULE_ERROR (P11_R_BASE 1024 + 1).
+    static let p11LoadModuleError: Int32 = 1025
+
+    struct Entry {
+        let text: String
+        let library: String
+        let reason: Int32
+
+        func isPKCS11Return(_ codes: Int32...) -> Bool { library == "PKCS#11 module" && codes.contains(reason) }
+        var isModuleLoadFailure: Bool { library == "libp11" && reason == PKCS11ErrorQueue.p11LoadModuleError }
+    }
+
+    static func drain() -> [Entry] {
+        var out: [Entry] = []
+        while true {
+            let code = ERR_get_error()
+            if code == 0 { break }
+            var buf = [CChar](repeating: 0, count: 256)
+            ERR_error_string_n(code, &buf, buf.count)
+            let text = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let library = ERR_lib_error_string(code).map { String(cString: $0) } ?? ""
+            out.append(Entry(text: text, library: library, reason: ERR_GET_REASON(code)))
+        }
+        return out
     }
 }

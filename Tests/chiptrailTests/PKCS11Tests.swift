@@ -308,6 +308,9 @@ struct TokenError: Error, CustomStringConvertible {
             "key", "public", "pkcs11:token=\(t.label);object=signer", "--pkcs11-module", t.dir.file("none.so"),
         ])
         #expect(r.status == 74 && r.stderr.contains("error[pkcs11-module-not-found]"), "\(r.stderr)")
+        // A file that is not a module (libp11 itself prints the loader's complaint before chiptrail's error).
+        r = try t.chiptrail(["key", "public", t.uri("signer"), "--pkcs11-module", t.conf])
+        #expect(r.status == 74 && r.stderr.contains("chiptrail: \(t.conf): error[pkcs11-module-unavailable]"), "\(r.stderr)")
         r = try TrailTestSupport.chiptrail(
             ["key", "public", t.uri("signer")],
             environment: [
