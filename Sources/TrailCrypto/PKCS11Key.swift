@@ -77,9 +77,9 @@ extension PrivateKey {
                 tokenAnswers = false
             }
         } catch {
-            // Only the PIN hand-over can throw here, and it just worked for the first load: the probe
-            // answering nothing is what the classification needs.
-            tokenAnswers = false
+            // Only the PIN hand-over throws, and it just worked for the first load; should it fail now, say so.
+            return (error as? TrailError)
+                ?? TrailError("pkcs11-engine-failed", "the pkcs11 engine failed: \(error)", category: .io)
         }
         OpenSSLErrors.clear()
         let tokenName = uri.token.map { "token \"\($0)\"" } ?? "the token \(uri.tokenOnlyURI) selects"
