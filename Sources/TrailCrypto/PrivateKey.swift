@@ -8,13 +8,30 @@ import COpenSSLShims
 /// PKCS#8, encrypted unless the caller explicitly asks otherwise.
 public struct PrivateKey: Sendable, CustomStringConvertible {
     let key: PKey
+    /// Set for a key in a PKCS#11 token (PKCS11Key.swift): its engine and URI.
+    let token: PKCS11Token?
 
-    init(_ key: PKey) { self.key = key }
+    init(_ key: PKey) {
+        self.key = key
+        self.token = nil
+    }
+
+    init(_ key: PKey, token: PKCS11Token) {
+        self.key = key
+        self.token = token
+    }
 
     public var algorithm: KeyAlgorithm { key.algorithm }
 
-    /// The matching public key.
-    public var publicKey: PublicKey { PublicKey(key) }
+    /// The matching public key. For a token key, a software copy of its public half, so verification never
+    /// goes through the token.
+    public var publicKey: PublicKey {
+        if token != nil, let software = try? PublicKey(spkiDER: key.spkiDER()) { return software }
+        return PublicKey(key)
+    }
+
+    /// The PKCS#11 URI of a key held in a token; nil for a key in memory.
+    public var pkcs11URI: PKCS11URI? { token?.uri }
 
     public var description: String { "PrivateKey(\(algorithm), keyID \(publicKey.keyID.prefix(16))…)" }
 
@@ -111,6 +128,11 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
     /// PEM PKCS#8. With a passphrase: `ENCRYPTED PRIVATE KEY`, AES-256-CBC under PBES2/PBKDF2-HMAC-SHA256
     /// as OpenSSL 3 writes it (`openssl pkey -passin` reads it). Without: plain `PRIVATE KEY`.
     public func pem(passphrase: [UInt8]?) throws -> String {
+        if let token {
+            throw TrailError.usage(
+                "key-not-extractable", "the key at \(token.uri) stays in its token and is never written out",
+                remedy: "use the pkcs11: URI wherever the key is needed")
+        }
         let bio = MemoryBIO()
         let rc: Int32
         if let passphrase {

@@ -16,6 +16,8 @@ public struct TrailError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformed
         /// I/O error (exit 74).
         case io
+        /// Permission refused, e.g. a wrong token PIN (exit 77).
+        case permission
     }
 
     public var code: String

@@ -12,7 +12,10 @@ struct CACommand: AsyncParsableCommand {
             abstract: "Create a CA directory: a self-signed root, or an intermediate under --parent.")
         @Option(help: "The CA directory to create.") var dir: String
         @Option(help: "Subject, e.g. \"CN=Export Root,O=Agency,C=US\".") var subject: String
-        @Option(help: "Key algorithm: \(KeyAlgorithm.cliNames.joined(separator: ", ")).") var alg = "ed25519"
+        @Option(help: "Key algorithm: \(KeyAlgorithm.cliNames.joined(separator: ", ")) (default ed25519).")
+        var alg: String?
+        @Option(help: "The CA key in a PKCS#11 token (pkcs11: URI): it stays there, DIR/key.uri records the URI.")
+        var key: String?
         @Option(help: "Validity in days (root \(CADirectory.defaultRootDays), intermediate \(CADirectory.defaultIntermediateDays)).")
         var days: Int?
         @Option(help: "Parent CA directory: create an intermediate it issues.") var parent: String?
@@ -23,21 +26,36 @@ struct CACommand: AsyncParsableCommand {
         @Option(help: "File whose first line is the parent CA key's passphrase (else CHIPTRAIL_PASSPHRASE).")
         var parentPassphraseFile: String?
         @Flag(help: "Accept a parent key file that group or others may read.") var insecureKeyPermissions = false
+        @OptionGroup var token: PKCS11Options
 
         func run() async throws {
             try await reporting {
                 let dn = try DistinguishedName(parsing: subject)
-                let algorithm = try parseAlgorithm(alg)
-                let parentCA = try parent.map {
-                    try openCA($0, passphraseFile: parentPassphraseFile, insecure: insecureKeyPermissions)
+                let algorithm = try parseAlgorithm(alg ?? "ed25519")
+                if let key, !PKCS11URI.isURI(key) {
+                    throw TrailError.usage(
+                        "ca-key-not-a-uri", "ca init --key takes a pkcs11: URI, not \(key)",
+                        remedy: "leave --key out to generate the CA key into DIR/key.pem, or name a token key")
                 }
-                var pass = noEncrypt ? nil : try passphrase.require(prompt: "New passphrase for the CA key: ", confirm: true)
+                let parentCA = try parent.map {
+                    try openCA($0, passphraseFile: parentPassphraseFile, insecure: insecureKeyPermissions, token: token)
+                }
+                let tokenKey = try key.map { try loadTokenKey($0, token) }
+                if let tokenKey, let alg, tokenKey.algorithm.name != algorithm.name {
+                    throw TrailError.usage(
+                        "ca-key-algorithm-mismatch", "--alg \(alg) asks for \(algorithm.name), the token key is \(tokenKey.algorithm.name)",
+                        remedy: "leave --alg out: a token key's algorithm is its own")
+                }
+                var pass =
+                    (noEncrypt || tokenKey != nil)
+                    ? nil : try passphrase.require(prompt: "New passphrase for the CA key: ", confirm: true)
                 defer { if pass != nil { wipe(&pass!) } }
                 let ca = try CADirectory.create(
                     at: dir, subject: dn, algorithm: algorithm, days: days, pathLength: pathLen, parent: parentCA,
-                    keyPassphrase: pass)
+                    keyPassphrase: pass, existingKey: tokenKey)
                 let kind = parentCA == nil ? "root" : "intermediate"
                 print("\(kind) CA \(ca.certificate.subject) created in \(dir)")
+                if let uri = tokenKey?.pkcs11URI { print("key stays in the token: \(uri)") }
                 print("sha256 \(ca.certificate.fingerprint)")
             }
         }
@@ -143,8 +161,12 @@ struct CACommand: AsyncParsableCommand {
     }
 }
 
-/// Opens a CA directory, loading its key with the usual passphrase sources.
+/// Opens a CA directory, loading its key with the usual passphrase sources, or from its token when the
+/// directory has `key.uri`.
 func openCA(_ dir: String, _ options: KeyFileOptions) throws -> CADirectory {
+    if let uri = try CADirectory.keyURI(in: dir) {
+        return try CADirectory(opening: dir, key: try loadTokenKey(uri, options.token))
+    }
     let keyPath = CADirectory.keyPath(in: dir)
     guard FileManager.default.fileExists(atPath: keyPath) else {
         throw TrailError.usage(
@@ -156,8 +178,10 @@ func openCA(_ dir: String, _ options: KeyFileOptions) throws -> CADirectory {
 }
 
 /// Opens a CA directory whose passphrase comes from its own option (`--parent-passphrase-file`).
-func openCA(_ dir: String, passphraseFile: String?, insecure: Bool) throws -> CADirectory {
+func openCA(_ dir: String, passphraseFile: String?, insecure: Bool, token: PKCS11Options) throws -> CADirectory {
     var args: [String] = []
+    if let m = token.module { args += ["--pkcs11-module", m] }
+    if let p = token.pin.pinFile { args += ["--pin-file", p] }
     if let passphraseFile { args += ["--passphrase-file", passphraseFile] }
     if insecure { args.append("--insecure-key-permissions") }
     return try openCA(dir, try KeyFileOptions.parse(args))

@@ -19,6 +19,31 @@ struct KeyCommand: AsyncParsableCommand {
         @Flag(help: "Overwrite existing output files.") var force = false
         @OptionGroup var passphrase: PassphraseOptions
 
+        /// chiptrail reaches tokens through libp11's OpenSSL engine, which loads keys but cannot create them; the
+        /// error gives the OpenSC command that makes the key in the token (it never leaves it).
+        func tokenGenerationRefusal(_ algorithm: KeyAlgorithm) throws -> TrailError {
+            let uri = try PKCS11URI(out)
+            let keyType: String
+            switch algorithm {
+            case .p256: keyType = "EC:prime256v1"
+            case .p384: keyType = "EC:secp384r1"
+            case .rsa(let bits): keyType = "rsa:\(bits)"
+            case .ed25519:
+                return TrailError.usage(
+                    "pkcs11-ed25519-unsupported",
+                    "an Ed25519 key in a token is unusable through Debian 12's pkcs11 engine (libp11 0.4.12), and "
+                        + "it would hide every other key of that token from the engine",
+                    remedy: "make a p256, p384 or rsa3072 token key, and keep Ed25519 keys in PEM files")
+            }
+            let token = uri.token ?? "LABEL"
+            let object = uri.attribute("object") ?? "KEYLABEL"
+            return TrailError.usage(
+                "pkcs11-keygen-external",
+                "chiptrail does not create keys in a token; make it with OpenSC's pkcs11-tool, then use \(uri)",
+                remedy: "pkcs11-tool --module MODULE --token-label '\(token)' --login --keypairgen "
+                    + "--key-type \(keyType) --label '\(object)' --id 01 --usage-sign   (then `chiptrail key public '\(uri)'`)")
+        }
+
         func run() async throws {
             try await reporting {
                 guard let algorithm = KeyAlgorithm(name: alg) else {
@@ -26,6 +51,7 @@ struct KeyCommand: AsyncParsableCommand {
                         "unsupported-key-algorithm", "unknown --alg \(alg)",
                         remedy: "choose one of \(KeyAlgorithm.cliNames.joined(separator: ", "))")
                 }
+                if PKCS11URI.isURI(out) { throw try tokenGenerationRefusal(algorithm) }
                 for path in [out, `public`].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
                     throw TrailError.usage("file-exists", "\(path) exists", remedy: "pass --force to replace it")
                         .at(file: path)
@@ -47,15 +73,17 @@ struct KeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a key's public half (PEM) and its key id (hex SHA-256 of the SPKI DER).")
 
-        @Argument(help: "A private or public key PEM file.") var keyFile: String
+        @Argument(help: "A private or public key PEM file, or a pkcs11: URI of a token key.") var keyFile: String
         @OptionGroup var keyOptions: KeyFileOptions
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             try await reporting(format: format) {
-                let text = try FileIO.readText(keyFile)
                 let pub: PublicKey
-                if text.contains("-----BEGIN PUBLIC KEY-----") {
+                let text = PKCS11URI.isURI(keyFile) ? "" : try FileIO.readText(keyFile)
+                if PKCS11URI.isURI(keyFile) {
+                    pub = try loadPrivateKey(keyFile, keyOptions).publicKey
+                } else if text.contains("-----BEGIN PUBLIC KEY-----") {
                     pub = try PublicKey(pem: text, file: keyFile)
                 } else {
                     pub = try loadPrivateKey(keyFile, keyOptions).publicKey

@@ -76,7 +76,7 @@ struct LedgerAppend: AsyncParsableCommand {
                 let note = try FileIO.readText(file)
                 items.append(.cosignature(checkpoint: try Witness.checkpointSeq(ledger: ledger, note: note), note: note))
             }
-            let key = try loadPrivateKey(operatorKey, keyOptions)
+            let key = try loadPrivateKey(operatorKey, keyOptions, purpose: .operatorCheckpoint)
             let result = try Ledger.append(path: ledger, operatorKey: key, items: items, trust: try loadCertificates(trust))
             if format == .json {
                 printJSON(["seqs": result.seqs, "treeSize": result.treeSize, "checkpoint": result.checkpoint.map { $0 as Any } ?? NSNull()])

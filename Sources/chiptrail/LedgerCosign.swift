@@ -26,7 +26,7 @@ struct LedgerCosign: AsyncParsableCommand {
             guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "ledger cosign needs --trust ROOT.pem") }
             let auditor = try loadCertificate(cert)
             let note = try Witness.cosign(
-                ledger: ledger, key: try loadPrivateKey(key, keyOptions), cert: auditor, trust: try loadCertificates(trust))
+                ledger: ledger, key: try loadPrivateKey(key, keyOptions, purpose: .witnessCosignature), cert: auditor, trust: try loadCertificates(trust))
             try FileIO.writeAtomically(Array(note.utf8), to: out, mode: 0o644, overwrite: true)
             let cp = try Checkpoint(text: try SignedNote(parsing: note).text)
             let name = WitnessName.of(auditor) ?? ""

@@ -17,7 +17,7 @@ struct LedgerInit: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "ledger init needs --trust ROOT.pem") }
-            let key = try loadPrivateKey(operatorKey, keyOptions)
+            let key = try loadPrivateKey(operatorKey, keyOptions, purpose: .operatorCheckpoint)
             try Ledger.initialize(
                 path: ledger, origin: origin, operatorKey: key, operatorCert: try loadCertificate(operatorCert),
                 chain: try loadCertificates(chain), trust: try loadCertificates(trust))

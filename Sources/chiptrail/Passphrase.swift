@@ -89,3 +89,33 @@ func wipe(_ secret: inout [UInt8]) {
     }
     secret.removeAll()
 }
+
+/// Where a token PIN comes from: `--pin-file`, `CHIPTRAIL_PKCS11_PIN`, or a no-echo prompt. The PIN is never
+/// printed and never part of an error.
+struct PINOptions: ParsableArguments {
+    @Option(name: .customLong("pin-file"), help: "File whose first line is the PKCS#11 token PIN (else CHIPTRAIL_PKCS11_PIN).")
+    var pinFile: String?
+
+    /// The PIN, or `pkcs11-pin-required` when there is none and no terminal to ask on.
+    func require(prompt: String) throws -> [UInt8] {
+        if let f = pinFile {
+            var bytes = try FileIO.read(f)
+            if let nl = bytes.firstIndex(of: 0x0A) { bytes = Array(bytes[..<nl]) }
+            if bytes.last == 0x0D { bytes.removeLast() }
+            guard !bytes.isEmpty else {
+                throw TrailError.usage("empty-pin", "the PIN file \(f) is empty").at(file: f)
+            }
+            return bytes
+        }
+        if let env = ProcessInfo.processInfo.environment["CHIPTRAIL_PKCS11_PIN"], !env.isEmpty {
+            return Array(env.utf8)
+        }
+        guard let typed = TerminalPrompt.readSecret(prompt) else {
+            throw TrailError.usage(
+                "pkcs11-pin-required", "the token needs a PIN and there is no terminal to ask on",
+                remedy: "pass --pin-file FILE or set CHIPTRAIL_PKCS11_PIN")
+        }
+        guard !typed.isEmpty else { throw TrailError.usage("empty-pin", "an empty PIN was entered") }
+        return typed
+    }
+}

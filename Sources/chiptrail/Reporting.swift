@@ -10,6 +10,7 @@ enum Exit {
     static let usage: Int32 = 64
     static let malformed: Int32 = 65
     static let io: Int32 = 74
+    static let permission: Int32 = 77
 
     static func code(for category: TrailError.Category) -> Int32 {
         switch category {
@@ -18,6 +19,7 @@ enum Exit {
         case .usage: usage
         case .malformed: malformed
         case .io: io
+        case .permission: permission
         }
     }
 }

@@ -8,12 +8,14 @@ import Foundation
 
 /// A certificate authority kept in a directory (DESIGN.md §6): `cert.pem`, `chain.pem` (the issuers up to
 /// and including the root; empty for a root), `key.pem` (PKCS#8, encrypted unless asked otherwise, 0600),
-/// `crl.pem` (the current CRL) and `index.json` (`CAIndex`). Every file is replaced atomically and every
+/// `crl.pem` (the current CRL) and `index.json` (`CAIndex`). A CA whose key stays in a PKCS#11 token has
+/// `key.uri` (its RFC 7512 URI, one line, no PIN) instead of `key.pem`. Every file is replaced atomically and every
 /// change to the index is made under an exclusive lock on `DIR/.lock`.
 public struct CADirectory: Sendable {
     public static let certFile = "cert.pem"
     public static let chainFile = "chain.pem"
     public static let keyFile = "key.pem"
+    public static let keyURIFile = "key.uri"
     public static let crlFile = "crl.pem"
     public static let indexFile = "index.json"
 
@@ -34,6 +36,18 @@ public struct CADirectory: Sendable {
     /// `DIR/key.pem`, to load with the passphrase before `init(opening:key:)`.
     public static func keyPath(in dir: String) -> String { dir + "/" + keyFile }
 
+    /// The URI in `DIR/key.uri` when the CA's key is in a token; nil when the directory has no such file.
+    public static func keyURI(in dir: String) throws -> String? {
+        let f = dir + "/" + keyURIFile
+        guard FileManager.default.fileExists(atPath: f) else { return nil }
+        let text = try FileIO.readText(f).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, !text.contains("\n") else {
+            throw TrailError.malformed("malformed-key-uri", "\(keyURIFile) holds no single pkcs11: URI",
+                remedy: "write the CA key's URI on one line").at(file: f)
+        }
+        return text
+    }
+
     func file(_ name: String) -> String { path + "/" + name }
 
     /// Opens the CA in `dir` with its private key (loaded by the caller, who knows how to ask for the
@@ -51,9 +65,11 @@ public struct CADirectory: Sendable {
         let chainText = FileManager.default.fileExists(atPath: chainPath) ? try FileIO.readText(chainPath) : ""
         chain = chainText.contains("-----BEGIN") ? try Certificate.all(pem: chainText, file: chainPath) : []
         guard try certificate.publicKey.spkiDER == key.publicKey.spkiDER else {
+            let source = key.pkcs11URI.map { "the token key \($0)" } ?? Self.keyFile
             throw TrailError(
-                "ca-key-mismatch", "\(Self.keyFile) is not the key of \(Self.certFile)",
-                remedy: "restore the CA's own key.pem").at(file: dir)
+                "ca-key-mismatch", "\(source) is not the key of \(Self.certFile)",
+                remedy: key.pkcs11URI == nil ? "restore the CA's own key.pem" : "fix \(Self.keyURIFile) to name the CA's own key"
+            ).at(file: dir)
         }
         guard certificate.isCA else {
             throw TrailError.usage("not-a-ca-directory", "\(certPath) is not a CA certificate").at(file: certPath)
@@ -67,9 +83,12 @@ public struct CADirectory: Sendable {
     /// - Parameters:
     ///   - pathLength: root default 1, intermediate default 0.
     ///   - keyPassphrase: encrypts `key.pem`; nil writes it unencrypted.
+    ///   - existingKey: the CA's key instead of a fresh one of `algorithm`. A token key (`pkcs11URI` set) is
+    ///     recorded as `key.uri` and never leaves the token; a key in memory is written to `key.pem`.
     public static func create(
         at dir: String, subject: DistinguishedName, algorithm: KeyAlgorithm = .ed25519, days: Int? = nil,
-        pathLength: Int? = nil, parent: CADirectory? = nil, keyPassphrase: [UInt8]?, now: Date = Date()
+        pathLength: Int? = nil, parent: CADirectory? = nil, keyPassphrase: [UInt8]?, existingKey: PrivateKey? = nil,
+        now: Date = Date()
     ) throws -> CADirectory {
         let fm = FileManager.default
         if fm.fileExists(atPath: dir), !((try? fm.contentsOfDirectory(atPath: dir))?.isEmpty ?? false) {
@@ -82,7 +101,7 @@ public struct CADirectory: Sendable {
         } catch {
             throw TrailError.io("cannot create \(dir): \(error.localizedDescription)", file: dir)
         }
-        let key = try PrivateKey.generate(algorithm)
+        let key = try existingKey ?? PrivateKey.generate(algorithm)
         let start = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let cert: Certificate
         let chain: [Certificate]
@@ -99,8 +118,12 @@ public struct CADirectory: Sendable {
                 notAfter: start.addingTimeInterval(Double(days ?? defaultRootDays) * 86400))
             chain = []
         }
-        try FileIO.writeAtomically(
-            Array(try key.pem(passphrase: keyPassphrase).utf8), to: dir + "/" + keyFile, mode: 0o600, overwrite: false)
+        if let uri = key.pkcs11URI {
+            try FileIO.writeAtomically(Array((uri.text + "\n").utf8), to: dir + "/" + keyURIFile, mode: 0o644, overwrite: false)
+        } else {
+            try FileIO.writeAtomically(
+                Array(try key.pem(passphrase: keyPassphrase).utf8), to: dir + "/" + keyFile, mode: 0o600, overwrite: false)
+        }
         try FileIO.writeAtomically(Array(cert.pem.utf8), to: dir + "/" + certFile, overwrite: false)
         try FileIO.writeAtomically(Array(chain.map(\.pem).joined().utf8), to: dir + "/" + chainFile, overwrite: false)
         try FileIO.writeAtomically(CAIndex().json, to: dir + "/" + indexFile, overwrite: false)
