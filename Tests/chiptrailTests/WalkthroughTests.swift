@@ -47,7 +47,13 @@ import TrailTestSupport
         #expect(r.stdout.contains("witnesses: Independent_Auditor"))
         #expect(r.stdout.contains("status     compliant"), "the bundle alone says compliant")
         let html = try String(contentsOfFile: dir.path + "/w/report.html", encoding: .utf8)
-        #expect(html.contains("SHP-0001"))
+        // The lab's certificate was revoked after it signed SHP-0001's lab test: the report shows that shipment in
+        // full and flags the signature with the CRL record's seq and the reason.
+        #expect(html.contains("<article class=\"shipment\" id=\"shipment-SHP-0001\" data-id=\"SHP-0001\" data-status=\"compliant\">"))
+        let crlLine = try #require(
+            String(contentsOfFile: w + "/ledger.jsonl", encoding: .utf8).split(separator: "\n").firstIndex { $0.contains("\"type\":\"crl\"") })
+        #expect(html.contains("revoked after this statement by the CRL record at seq \(crlLine) ("), "the CRL is at seq \(crlLine)")
+        #expect(html.contains("reason keyCompromise"))
         // The stock openssl CLI agrees with the chain and the revocation.
         let ok = try openssl(["verify", "-CAfile", w + "/root-ca/cert.pem", "-untrusted", w + "/issuing-ca/cert.pem", w + "/operator.pem"])
         #expect(ok.status == 0, "\(ok.stderr)")
