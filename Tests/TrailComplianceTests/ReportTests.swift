@@ -17,7 +17,8 @@ import TrailTestSupport
         .deletingLastPathComponent().path
     static let sample = repo + "/Ledger/h200-sample.jsonl"
 
-    /// Shipment elements (`data-id` → `data-status`, element name), every element name, scripts, and the page's text.
+    /// Shipment elements (`data-id` → `data-status`, element name; a compact line's id is its first `b`, its status
+    /// its list's), every element name, scripts, and the page's text.
     final class Scan: NSObject, XMLParserDelegate {
         var rows: [(id: String, status: String, element: String)] = []
         var elements = Set<String>()
@@ -26,18 +27,41 @@ import TrailTestSupport
         /// Text inside elements of class `violations`.
         var violationText = ""
         private var violationDepth = 0
+        private var compactStatus: String?
+        private var compactDepth = 0
+        private var lineID: String?
+        private var inLineID = false
         func parser(_ p: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
             elements.insert(name)
             if name == "script" { scripts.append(attributes) }
             if let id = attributes["data-id"], let st = attributes["data-status"] { rows.append((id, st, name)) }
             if violationDepth > 0 { violationDepth += 1 } else if attributes["class"] == "violations" { violationDepth = 1 }
+            if compactStatus != nil {
+                compactDepth += 1
+                if compactDepth == 1, name == "li" { lineID = "" }
+                if compactDepth == 2, name == "b", lineID == "" { inLineID = true }
+            } else if name == "ul", attributes["class"] == "compact" {
+                compactStatus = attributes["data-status"] ?? "?"
+            }
         }
         func parser(_ p: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             if violationDepth > 0 { violationDepth -= 1 }
+            guard let st = compactStatus else { return }
+            if compactDepth == 0 {
+                compactStatus = nil
+                return
+            }
+            if compactDepth == 2, inLineID { inLineID = false }
+            if compactDepth == 1, let id = lineID {
+                rows.append((id, st, "li"))
+                lineID = nil
+            }
+            compactDepth -= 1
         }
         func parser(_ p: XMLParser, foundCharacters s: String) {
             text += s
             if violationDepth > 0 { violationText += s }
+            if inLineID { lineID! += s }
         }
 
         static func parse(_ html: String) throws -> Scan {
@@ -69,6 +93,7 @@ import TrailTestSupport
         // One inline script (search and filter); nothing loaded from anywhere.
         #expect(scan.scripts.count == 1 && scan.scripts[0]["src"] == nil)
         #expect(!scan.elements.contains("link") && !scan.elements.contains("img") && !scan.elements.contains("iframe"))
+        #expect(scan.rows.count == check.shipments.count, "every shipment once")
         #expect(html.contains("@media print") && html.contains("@media (max-width: 640px)"))
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("url("))
         #expect(scan.elements.contains("svg"), "the charts are inline SVG")
