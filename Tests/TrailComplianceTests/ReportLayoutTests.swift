@@ -20,12 +20,17 @@ import TrailTestSupport
         var visibleViolations: Int
         /// Visible `.violations` elements whose text holds `code`.
         var visibleWithCode: Int
+        /// Shipments not hidden: at first, with the status filter on "violation", and after searching for `search`.
+        var rows: Int?
+        var violationRows: Int?
+        var searchRows: Int?
+        var shown: String?
     }
 
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    static func measure(_ html: String, width: Int, code: String) throws -> Layout {
+    static func measure(_ html: String, width: Int, code: String, search: String = "") throws -> Layout {
         let browser = try #require(chromium, "headless Chromium is missing: run scripts/test.sh, which installs Debian's chromium")
         let dir = TempDir()
         _ = try dir.write("report.html", html, mode: 0o644)
@@ -46,6 +51,19 @@ import TrailTestSupport
                 }
                 out = { scrollWidth: Math.max(d.documentElement.scrollWidth, d.body.scrollWidth), innerWidth: w.innerWidth,
                         violations: vs.length, visibleViolations: vis, visibleWithCode: code };
+                // The page's own filter: status "violation", then a search (both applied synchronously).
+                var st = d.getElementById('st'), q = d.getElementById('q'), form = d.getElementById('filter');
+                var visible = function () {
+                  var rs = d.querySelectorAll('article[data-id], ul.compact > li'), n = 0;
+                  for (var i = 0; i < rs.length; i++) if (!rs[i].hidden) n++;
+                  return n;
+                };
+                if (st && q && form) {
+                  out.rows = visible();
+                  st.value = 'violation'; st.dispatchEvent(new w.Event('change')); out.violationRows = visible();
+                  st.value = ''; q.value = \(jsString(search)); form.dispatchEvent(new w.Event('submit', { cancelable: true }));
+                  out.searchRows = visible(); out.shown = d.getElementById('shown').textContent;
+                }
               } catch (e) { out = { error: String(e) }; }
               document.getElementById('m').textContent = JSON.stringify(out);
             });
@@ -91,12 +109,16 @@ import TrailTestSupport
     }
 
     @Test(arguments: [1400, 420]) func theReportFitsAndShowsItsViolations(width: Int) throws {
-        let layout = try Self.measure(try Self.samplePage(), width: width, code: "lab-tpp-exceeded")
+        let layout = try Self.measure(try Self.samplePage(), width: width, code: "lab-tpp-exceeded", search: "SHP-2026-0006")
         #expect(layout.innerWidth == width)
         #expect(layout.scrollWidth <= layout.innerWidth, "horizontal scrolling at \(width) px: \(layout)")
         #expect(layout.violations >= 2)
         #expect(layout.visibleViolations == layout.violations, "\(layout)")
         #expect(layout.visibleWithCode == 1, "SHP-2026-0005's violation is on screen: \(layout)")
+        // The inline filter works: every shipment at first, the two violations, then the one searched for.
+        #expect(layout.rows == 8)
+        #expect(layout.violationRows == 2)
+        #expect(layout.searchRows == 1 && layout.shown == "1 shown", "\(layout)")
     }
 
     /// The probe can fail: a page wider than the phone, and a page whose violations are hidden.

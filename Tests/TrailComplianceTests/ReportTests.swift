@@ -244,4 +244,30 @@ import TrailTestSupport
         }
         #expect(html.contains("id=\"chart-cap\"") && html.contains("stroke-dasharray"))
     }
+
+    /// A compliant shipment costs one short line, so a million-record ledger (about 330,000 shipments) stays far under
+    /// 50 MB: the page grows by under 100 bytes per compliant shipment.
+    @Test func compliantShipmentsCostOneShortLine() throws {
+        let l = try ShipmentLedger()
+        let check = try l.check()
+        func page(_ n: Int) -> Int {
+            var shipments: [ShipmentReport] = []
+            for i in 0..<n {
+                var s = ShipmentReport(id: "SHP-2026-" + String(100_000 + i))
+                s.status = .compliant
+                s.exporter = "NVIDIA Export LLC"
+                s.quantity = 8
+                s.destination = "CN"
+                s.license = "BIS-H200-2026-0117"
+                s.steps = ["license", "supply-sufficiency", "lab-test", "customs-decision"].enumerated().map {
+                    Step(name: $0.element, done: true, seqs: [100_000 + 4 * i + $0.offset])
+                }
+                s.timeline = [TimelineEntry(seq: 100_000 + 4 * i, time: "2026-03-01T00:00:00Z", kind: "license", parties: ["BIS"], roles: ["regulator"], summary: "", retracted: false, intact: true)]
+                shipments.append(s)
+            }
+            return HTMLReport.render(report: check.report, shipments: shipments, policy: .h200, ledger: "l").utf8.count
+        }
+        let perShipment = Double(page(2000) - page(1000)) / 1000
+        #expect(perShipment > 40 && perShipment < 100, "\(perShipment) bytes per compliant shipment")
+    }
 }
