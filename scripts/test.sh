@@ -19,8 +19,11 @@ if ! command -v go >/dev/null 2>&1; then need_apt+=(golang-go); fi
 if [ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ]; then need_apt+=(golang-golang-x-mod-dev); fi
 # Headless Chromium renders the HTML report at desktop and phone width (ReportLayoutTests).
 if ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
-# python3 runs the independent verifier (interop/python) and the pip installs below.
-if ! command -v python3 >/dev/null 2>&1; then need_apt+=(python3 python3-pip); fi
+# python3 runs the independent verifier (interop/python), which needs pyca/cryptography (from pip, below).
+need_pip=()
+if ! command -v python3 >/dev/null 2>&1; then need_apt+=(python3); need_pip+=(cryptography)
+elif ! python3 -c 'import cryptography' >/dev/null 2>&1; then need_pip+=(cryptography); fi
+if [ ${#need_pip[@]} -gt 0 ] && ! python3 -m pip --version >/dev/null 2>&1; then need_apt+=(python3-pip); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "scripts/test.sh: installing ${need_apt[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
@@ -28,9 +31,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     "${sudo[@]}" apt-get install -y --no-install-recommends "${need_apt[@]}"
 fi
 
-need_pip=()
-# The independent verifier in interop/ needs pyca/cryptography.
-if ! python3 -c 'import cryptography' >/dev/null 2>&1; then need_pip+=(cryptography); fi
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "scripts/test.sh: pip installing ${need_pip[*]}" >&2
     python3 -m pip install --quiet "${need_pip[@]}" \
