@@ -21,6 +21,7 @@ extension HTMLReport {
 
     private static func num(_ d: Double) -> String {
         guard d.isFinite else { return "0" }
+        guard abs(d) < 1e15 else { return String(d) }
         let r = (d * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
@@ -48,30 +49,32 @@ extension HTMLReport {
             else { continue }
             events.append(Event(seq: seq, exporter: x, figure: nil, quantity: r.quantity, time: context.supplyFigure(at: seq)?.time ?? ""))
         }
-        let exporters = Set(events.map(\.exporter))
-        for (seq, f) in context.supplyFigures where !broken.contains(seq) && exporters.contains(f.exporter) {
+        let exporters = Set(events.map { Array($0.exporter.utf8) })
+        for (seq, f) in context.supplyFigures where !broken.contains(seq) && exporters.contains(Array(f.exporter.utf8)) {
             events.append(Event(seq: seq, exporter: f.exporter, figure: f.usUnits, quantity: 0, time: context.supplyTimes[seq] ?? ""))
         }
         events.sort { ($0.seq, $0.figure == nil ? 1 : 0) < ($1.seq, $1.figure == nil ? 1 : 0) }
-        var series: [String: [(share: Double, time: String)]] = [:]
-        var us: [String: Int] = [:]
-        var sum: [String: Int] = [:]
+        // Names are keyed by their exact bytes (two spellings of one name are two exporters, as in the rules).
+        var series: [[UInt8]: [(share: Double, time: String)]] = [:]
+        var us: [[UInt8]: Int] = [:]
+        var sum: [[UInt8]: Int] = [:]
         for ev in events {
+            let key = Array(ev.exporter.utf8)
             if let f = ev.figure {
-                us[ev.exporter] = f
+                us[key] = f
                 continue
             }
-            let total = sum[ev.exporter, default: 0] &+ ev.quantity
-            sum[ev.exporter] = total
-            let base = us[ev.exporter] ?? 0
+            let total = sum[key, default: 0] &+ ev.quantity
+            sum[key] = total
+            let base = us[key] ?? 0
             let share = base > 0 ? Double(total) / Double(base) * 100 : (total > 0 ? Double.infinity : 0)
-            series[ev.exporter, default: []].append((share, ev.time))
+            series[key, default: []].append((share, ev.time))
         }
         if series.isEmpty {
             return h + "<p class=\"small\">No shipment to \(e(dests)) with a supply-sufficiency statement.</p></figure>\n"
         }
         // The exporters nearest the cap first; at most 8 drawn.
-        let ranked = series.map { (name: $0.key, peak: $0.value.map(\.share).max() ?? 0, points: $0.value) }
+        let ranked = series.map { (name: String(decoding: $0.key, as: UTF8.self), peak: $0.value.map(\.share).max() ?? 0, points: $0.value) }
             .sorted { $0.peak != $1.peak ? $0.peak > $1.peak : scalarLess($0.name, $1.name) }
         let shown = ranked.prefix(8)
         let top = min(200, max(cap * 1.5, (shown.map { $0.peak.isFinite ? $0.peak : 200 }.max() ?? 0) * 1.1, 10))
@@ -127,13 +130,13 @@ extension HTMLReport {
 
     static func licenseChart(rows: [Writer.Row], context: ReportContext) -> String {
         var h = "<figure class=\"chart\" id=\"chart-licenses\"><figcaption>Units used per license against its maximum</figcaption>\n"
-        var used: [String: Int] = [:]
+        var used: [[UInt8]: Int] = [:]
         for r in rows where r.supplySeq != nil {
             guard let l = r.license else { continue }
-            used[l, default: 0] = used[l, default: 0] &+ r.quantity
+            used[Array(l.utf8), default: 0] = used[Array(l.utf8), default: 0] &+ r.quantity
         }
         if used.isEmpty { return h + "<p class=\"small\">No shipment names a license.</p></figure>\n" }
-        let bars = used.map { (license: $0.key, used: $0.value, max: context.licenseMaximum[$0.key]?.maxQuantity) }
+        let bars = used.map { (license: String(decoding: $0.key, as: UTF8.self), used: $0.value, max: context.maximum(ofLicense: $0.key)) }
             .map { b -> (license: String, used: Int, max: Int?, ratio: Double) in
                 let ratio = b.max.map { $0 > 0 ? Double(b.used) / Double($0) : Double.infinity } ?? Double.infinity
                 return (b.license, b.used, b.max, ratio)

@@ -65,7 +65,13 @@ public struct ReportContext: Sendable {
     /// Seq → ledger time of every statement record (for the charts' time axis), only for supply statements.
     var supplyTimes: [Int: String] = [:]
     /// License number → the latest maximum quantity a license statement gave, with its seq.
-    public var licenseMaximum: [String: (seq: Int, maxQuantity: Int)] = [:]
+    public var licenseMaximum: [String: (seq: Int, maxQuantity: Int)] {
+        Dictionary(licenseMaxima.map { (String(decoding: $0.key, as: UTF8.self), $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+    /// The same, keyed by the license number's exact bytes.
+    var licenseMaxima: [[UInt8]: (seq: Int, maxQuantity: Int)] = [:]
+
+    func maximum(ofLicense bytes: [UInt8]) -> Int? { licenseMaxima[bytes]?.maxQuantity }
     /// Keyids that named no registered certificate (shown as such).
     public private(set) var unknownKeyids: [String] = []
 
@@ -93,7 +99,7 @@ public struct ReportContext: Sendable {
     public static func collect(path: String, trust: [Certificate]) throws -> ReportContext {
         var c = ReportContext()
         var bySubject: [Certificate] = trust
-        var fpIndex: [String: Int32] = [:]
+        var fpIndex: [[UInt8]: Int32] = [:]  // by the fingerprint's bytes (keyids compare exactly)
         var paths: [[Certificate]] = []
         var crls: [(seq: Int, time: String, crl: CRL)] = []
         var pending: [(seq: Int, time: String, env: Envelope)] = []
@@ -101,8 +107,8 @@ public struct ReportContext: Sendable {
 
         func register(_ cert: Certificate, chain: [Certificate], seq: Int, time: String) {
             let fp = cert.fingerprint
-            guard fpIndex[fp] == nil else { return }
-            for ca in chain where !bySubject.contains(where: { $0.fingerprint == ca.fingerprint }) { bySubject.append(ca) }
+            guard fpIndex[Array(fp.utf8)] == nil else { return }
+            for ca in chain where !bySubject.contains(where: { same($0.fingerprint, ca.fingerprint) }) { bySubject.append(ca) }
             let issuerCert = chain.first { $0.subject == cert.issuer } ?? bySubject.first { $0.subject == cert.issuer }
             let subject = cert.subject
             c.signers.append(
@@ -112,7 +118,7 @@ public struct ReportContext: Sendable {
                     issuer: cert.issuer.string, issuerCommonName: cert.issuer.commonName,
                     issuerFingerprint: issuerCert?.fingerprint, roles: cert.roles.map(\.rawValue), notBefore: cert.notBefore,
                     notAfter: cert.notAfter, seq: seq, time: time, revocation: nil))
-            fpIndex[fp] = Int32(c.signers.count - 1)
+            fpIndex[Array(fp.utf8)] = Int32(c.signers.count - 1)
             paths.append([cert] + chain)
         }
 
@@ -125,7 +131,7 @@ public struct ReportContext: Sendable {
                 c.signatureStart.append(Int32(truncatingIfNeeded: c.signatureSigner.count))
                 for sig in p.env.signatures {
                     let key = sig.keyid.lowercased()
-                    if let n = fpIndex[key] {
+                    if let n = fpIndex[Array(key.utf8)] {
                         c.signatureSigner.append(n)
                     } else {
                         c.signatureSigner.append(-1)
@@ -137,7 +143,7 @@ public struct ReportContext: Sendable {
                     c.supplyFigures[p.seq] = (m.exporter, s.usUnitsShipped)
                     c.supplyTimes[p.seq] = p.time
                 case .exportLicense(let l)?:
-                    c.licenseMaximum[l.license] = (p.seq, l.maxQuantity)
+                    c.licenseMaxima[Array(l.license.utf8)] = (p.seq, l.maxQuantity)
                 default: break
                 }
             }
@@ -204,8 +210,8 @@ public struct ReportContext: Sendable {
             var best: Revocation?
             for k in path.indices {
                 let cert = path[k]
-                guard let issuer = path.first(where: { $0.subject == cert.issuer && $0.fingerprint != cert.fingerprint })
-                    ?? bySubject.first(where: { $0.subject == cert.issuer && $0.fingerprint != cert.fingerprint })
+                guard let issuer = path.first(where: { $0.subject == cert.issuer && !same($0.fingerprint, cert.fingerprint) })
+                    ?? bySubject.first(where: { $0.subject == cert.issuer && !same($0.fingerprint, cert.fingerprint) })
                 else { continue }
                 if var r = revoked[issuer.fingerprint + " " + cert.serialHex] {
                     r.viaIssuer = k == 0 ? nil : cert.subject.string
@@ -216,12 +222,15 @@ public struct ReportContext: Sendable {
         }
 
         for fp in genesisAnchors {
-            let cert = trust.first { $0.fingerprint == fp }
+            let cert = trust.first { same($0.fingerprint, fp) }
             c.anchors.append(Anchor(fingerprint: fp, subject: cert?.subject.string ?? "", inGenesis: true, given: cert != nil))
         }
-        for t in trust where !genesisAnchors.contains(t.fingerprint) {
+        for t in trust where !genesisAnchors.contains(where: { same($0, t.fingerprint) }) {
             c.anchors.append(Anchor(fingerprint: t.fingerprint, subject: t.subject.string, inGenesis: false, given: true))
         }
         return c
     }
 }
+
+/// Exact comparison of two identifiers: the same UTF-8 bytes (never canonical equivalence).
+func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
