@@ -98,7 +98,8 @@ public struct ReportContext: Sendable {
     /// Reads `path`. `trust` are the anchors given on the command line (shown with their fingerprints).
     public static func collect(path: String, trust: [Certificate]) throws -> ReportContext {
         var c = ReportContext()
-        var bySubject: [Certificate] = trust
+        var authorities = Authorities()
+        for t in trust { authorities.add(t) }
         var fpIndex: [[UInt8]: Int32] = [:]  // by the fingerprint's bytes (keyids compare exactly)
         var paths: [[Certificate]] = []
         var crls: [(seq: Int, time: String, crl: CRL)] = []
@@ -108,8 +109,8 @@ public struct ReportContext: Sendable {
         func register(_ cert: Certificate, chain: [Certificate], seq: Int, time: String) {
             let fp = cert.fingerprint
             guard fpIndex[Array(fp.utf8)] == nil else { return }
-            for ca in chain where !bySubject.contains(where: { same($0.fingerprint, ca.fingerprint) }) { bySubject.append(ca) }
-            let issuerCert = chain.first { $0.subject == cert.issuer } ?? bySubject.first { $0.subject == cert.issuer }
+            for ca in chain { authorities.add(ca) }
+            let issuerCert = chain.first { $0.subject == cert.issuer } ?? authorities.named(cert.issuer).first
             let subject = cert.subject
             c.signers.append(
                 Signer(
@@ -196,7 +197,7 @@ public struct ReportContext: Sendable {
         // Revocations: a CRL entry counts when the CRL verifies under the CA certificate it names as issuer.
         var revoked: [String: Revocation] = [:]  // "issuerFingerprint serial" → earliest revocation
         for (seq, time, crl) in crls {
-            guard let ca = bySubject.first(where: { $0.subject == crl.issuer && crl.isSignature(validUnder: $0) }) else { continue }
+            guard let ca = authorities.named(crl.issuer).first(where: { crl.isSignature(validUnder: $0) }) else { continue }
             for e in crl.entries {
                 let key = ca.fingerprint + " " + e.serialHex
                 if revoked[key] == nil {
@@ -211,7 +212,7 @@ public struct ReportContext: Sendable {
             for k in path.indices {
                 let cert = path[k]
                 guard let issuer = path.first(where: { $0.subject == cert.issuer && !same($0.fingerprint, cert.fingerprint) })
-                    ?? bySubject.first(where: { $0.subject == cert.issuer && !same($0.fingerprint, cert.fingerprint) })
+                    ?? authorities.named(cert.issuer).first(where: { !same($0.fingerprint, cert.fingerprint) })
                 else { continue }
                 if var r = revoked[issuer.fingerprint + " " + cert.serialHex] {
                     r.viaIssuer = k == 0 ? nil : cert.subject.string
@@ -229,6 +230,23 @@ public struct ReportContext: Sendable {
             c.anchors.append(Anchor(fingerprint: t.fingerprint, subject: t.subject.string, inGenesis: false, given: true))
         }
         return c
+    }
+}
+
+/// CA certificates seen (anchors and chains), each once, found by subject without a scan of them all.
+struct Authorities {
+    private var seen = Set<[UInt8]>()
+    /// By subject text; `named` then matches with `DistinguishedName ==`, as the verifier's `TrustState` does.
+    private var bySubject: [String: [Certificate]] = [:]
+
+    mutating func add(_ c: Certificate) {
+        guard seen.insert(Array(c.fingerprint.utf8)).inserted else { return }
+        bySubject[c.subject.string, default: []].append(c)
+    }
+
+    /// The certificates whose subject is `name`, in the order they were seen.
+    func named(_ name: DistinguishedName) -> [Certificate] {
+        (bySubject[name.string] ?? []).filter { $0.subject == name }
     }
 }
 
