@@ -287,6 +287,7 @@ public enum HTMLReport {
                 if let o = s.organization { h += ", \(e(o))" }
                 h += " · serial <code>\(e(s.serialHex))</code> · sha256 <code>\(e(String(s.fingerprint.prefix(16))))</code>"
                 h += " · issued by \(e(s.issuerCommonName ?? s.issuer))"
+                if findingCodes[s.seq] != nil { h += " <span class=\"revoked\">(its certificate record at seq \(s.seq) failed integrity)</span>" }
                 if let r = s.revocation { h += revocationNote(r, statementSeq: t.seq) }
                 h += "</li>"
             }
@@ -483,13 +484,19 @@ public enum HTMLReport {
         (function () {
           var q = document.getElementById('q'), st = document.getElementById('st'), shown = document.getElementById('shown');
           if (!q || !st) return;
-          var rows = document.querySelectorAll('article[data-id], ul.compact > li'), timer = null;
+          var rows = document.querySelectorAll('article[data-id], ul.compact > li'), timer = null, texts = null, statuses = null;
           function apply() {
             var t = q.value.trim().toLowerCase(), s = st.value, n = 0;
+            if (!texts) {
+              texts = []; statuses = [];
+              for (var k = 0; k !== rows.length; k++) {
+                texts.push(rows[k].textContent.toLowerCase());
+                statuses.push(rows[k].getAttribute('data-status') || rows[k].parentNode.getAttribute('data-status'));
+              }
+            }
             for (var i = 0; i !== rows.length; i++) {
               var r = rows[i];
-              var rs = r.getAttribute('data-status') || r.parentNode.getAttribute('data-status');
-              var ok = (!s || rs === s) ? (!t || r.textContent.toLowerCase().indexOf(t) !== -1) : false;
+              var ok = (!s || statuses[i] === s) ? (!t || texts[i].indexOf(t) !== -1) : false;
               r.hidden = !ok;
               if (ok) n++;
             }
