@@ -110,7 +110,8 @@ public struct ReportContext: Sendable {
             let fp = cert.fingerprint
             guard fpIndex[Array(fp.utf8)] == nil else { return }
             for ca in chain { authorities.add(ca) }
-            let issuerCert = chain.first { $0.subject == cert.issuer } ?? authorities.named(cert.issuer).first
+            let issuerName = Authorities.exactKey(cert.issuer)
+            let issuerCert = chain.first { Authorities.exactKey($0.subject) == issuerName } ?? authorities.named(cert.issuer).first
             let subject = cert.subject
             c.signers.append(
                 Signer(
@@ -194,14 +195,18 @@ public struct ReportContext: Sendable {
             }
         }
 
-        // Revocations: a CRL entry counts when the CRL verifies under the CA certificate it names as issuer.
-        var revoked: [String: Revocation] = [:]  // "issuerFingerprint serial" → earliest revocation
+        // Revocations, as the verifier's trust state keys them: a CRL names its issuer (exact bytes); every CA
+        // certificate of that name under whose key the CRL verifies (CA, keyUsage cRLSign when present) revokes
+        // the listed serials under that key, whichever certificate of the key a path runs through.
+        var revoked: [String: Revocation] = [:]  // "issuer key ID serial" → earliest revocation
         for (seq, time, crl) in crls {
-            guard let ca = authorities.named(crl.issuer).first(where: { crl.isSignature(validUnder: $0) }) else { continue }
+            let issuers = authorities.named(crl.issuer).filter {
+                $0.isCA && ($0.keyUsage.isEmpty || $0.keyUsage.contains("cRLSign")) && crl.isSignature(validUnder: $0)
+            }
+            let keys = Set(issuers.compactMap { try? $0.publicKey.keyID }).sorted()
             for e in crl.entries {
-                let key = ca.fingerprint + " " + e.serialHex
-                if revoked[key] == nil {
-                    revoked[key] = Revocation(
+                for k in keys where revoked[k + " " + e.serialHex] == nil {
+                    revoked[k + " " + e.serialHex] = Revocation(
                         crlSeq: seq, crlTime: time, revocationDate: e.revocationDate, reason: e.reason?.rawValue, viaIssuer: nil)
                 }
             }
@@ -211,10 +216,12 @@ public struct ReportContext: Sendable {
             var best: Revocation?
             for k in path.indices {
                 let cert = path[k]
-                guard let issuer = path.first(where: { $0.subject == cert.issuer && !same($0.fingerprint, cert.fingerprint) })
-                    ?? authorities.named(cert.issuer).first(where: { !same($0.fingerprint, cert.fingerprint) })
+                let name = Authorities.exactKey(cert.issuer)
+                guard let issuer = path.first(where: { Authorities.exactKey($0.subject) == name && !same($0.fingerprint, cert.fingerprint) })
+                    ?? authorities.named(cert.issuer).first(where: { !same($0.fingerprint, cert.fingerprint) }),
+                    let key = try? issuer.publicKey.keyID
                 else { continue }
-                if var r = revoked[issuer.fingerprint + " " + cert.serialHex] {
+                if var r = revoked[key + " " + cert.serialHex] {
                     r.viaIssuer = k == 0 ? nil : cert.subject.string
                     if best == nil || r.crlSeq < best!.crlSeq { best = r }
                 }
@@ -233,21 +240,25 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// CA certificates seen (anchors and chains), each once, found by subject without a scan of them all.
+/// CA certificates seen (anchors and chains), each once, found by their exact subject name without a scan.
 struct Authorities {
     private var seen = Set<[UInt8]>()
-    /// By subject text; `named` then matches with `DistinguishedName ==`, as the verifier's `TrustState` does.
-    private var bySubject: [String: [Certificate]] = [:]
+    private var bySubject: [[UInt8]: [Certificate]] = [:]
+
+    /// A name as exact bytes (types and UTF-8 values in order), never compared by canonical equivalence.
+    static func exactKey(_ name: DistinguishedName) -> [UInt8] {
+        var k: [UInt8] = []
+        for a in name.attributes { k += Array(a.type.utf8) + [0x3D] + Array(a.value.utf8) + [0x00] }
+        return k
+    }
 
     mutating func add(_ c: Certificate) {
         guard seen.insert(Array(c.fingerprint.utf8)).inserted else { return }
-        bySubject[c.subject.string, default: []].append(c)
+        bySubject[Self.exactKey(c.subject), default: []].append(c)
     }
 
-    /// The certificates whose subject is `name`, in the order they were seen.
-    func named(_ name: DistinguishedName) -> [Certificate] {
-        (bySubject[name.string] ?? []).filter { $0.subject == name }
-    }
+    /// The certificates whose subject is exactly `name`, in the order they were seen.
+    func named(_ name: DistinguishedName) -> [Certificate] { bySubject[Self.exactKey(name)] ?? [] }
 }
 
 /// Exact comparison of two identifiers: the same UTF-8 bytes (never canonical equivalence).
