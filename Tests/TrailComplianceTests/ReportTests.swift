@@ -216,7 +216,7 @@ import TrailTestSupport
         for s in affected {
             let broken = s.timeline.filter { !$0.intact }.map { String($0.seq) }.joined(separator: ", ")
             #expect(scan.rows.contains { $0.id == s.id && $0.element == "article" }, "\(s.id) is shown in full")
-            #expect(scan.text.contains("failed integrity (seq \(broken)"), "\(s.id)")
+            #expect(scan.text.contains("Failed integrity: seq \(broken)"), "\(s.id)")
         }
         #expect(scan.text.contains("\(affected.count) shipment\(affected.count == 1 ? " has" : "s have") statements that failed integrity"))
         for f in check.report.errors { #expect(scan.text.contains(f.code)) }

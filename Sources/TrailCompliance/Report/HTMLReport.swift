@@ -228,12 +228,14 @@ public enum HTMLReport {
             if let d = s.decision { facts.append("customs: " + e(d)) }
             if let m = s.manifestDigest { facts.append("manifest <code>\(e(String(m.prefix(16))))…</code>") }
             if !facts.isEmpty { h += "<p class=\"small\">\(facts.joined(separator: " · "))</p>\n" }
-            let broken = s.timeline.filter { !$0.intact }
+            // The statements that failed integrity (the compliance layer's "unverifiable"), with the codes the
+            // verifier gave at their seqs.
+            let broken = s.timeline.filter { !$0.intact }.map(\.seq)
             if !broken.isEmpty {
-                let codes = Set(broken.flatMap { findingCodes[$0.seq] ?? [] }).sorted()
-                h += "<p class=\"unverified\">\(broken.count) statement\(broken.count == 1 ? "" : "s") failed integrity (seq \(broken.map { String($0.seq) }.joined(separator: ", "))"
-                if !codes.isEmpty { h += ": \(codes.map { "<code>\(e($0))</code>" }.joined(separator: ", "))" }
-                h += ") and \(broken.count == 1 ? "is" : "are") not evaluated.</p>\n"
+                let codes = Set(broken.flatMap { findingCodes[$0] ?? [] }).sorted()
+                h += "<p class=\"unverified\">Failed integrity: seq \(broken.map(String.init).joined(separator: ", "))"
+                if !codes.isEmpty { h += " (\(codes.map { "<code>\(e($0))</code>" }.joined(separator: ", ")))" }
+                h += "; not evaluated</p>\n"
             }
             h += "<div class=\"violations\">"
             if s.violations.isEmpty {
