@@ -270,4 +270,22 @@ import TrailTestSupport
         let perShipment = Double(page(2000) - page(1000)) / 1000
         #expect(perShipment > 40 && perShipment < 100, "\(perShipment) bytes per compliant shipment")
     }
+
+    /// The cap chart plots the exporter's cumulative share as the cap rule counts it: 4 of 10 US units (40 %), then
+    /// 8 of 10 (80 %, over the 50 % cap: the rule's violation, and the chart's one red mark).
+    @Test func theCapChartFollowsTheCapRule() throws {
+        let f = try ComplianceFixture()
+        try f.append([try f.license()])
+        try f.append(try f.trail(id: "SHP-0001", quantity: 4, usShipped: 10))
+        try f.append(try f.trail(id: "SHP-0002", quantity: 4, usShipped: 10))
+        let check = try f.check()
+        let over = check.shipments.filter { $0.violations.contains { $0.code == "destination-cap-exceeded" } }.map(\.id)
+        #expect(over == ["SHP-0002"])
+        let context = try ReportContext.collect(path: f.path, trust: [f.pki.root])
+        let html = HTMLReport.render(check, ledger: "ledger.jsonl", context: context)
+        let chart = try #require(html.components(separatedBy: "id=\"chart-cap\"").dropFirst().first?.components(separatedBy: "</figure>").first)
+        #expect(chart.contains("Nvidia Export LLC — peak 80 % (2 shipments)"), "\(chart)")
+        #expect(chart.components(separatedBy: "<circle").count - 1 == over.count)
+        #expect(chart.contains(">50 %</text>"))
+    }
 }
