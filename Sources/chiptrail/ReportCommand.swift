@@ -9,7 +9,8 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report", abstract: "Write an HTML report of a ledger.",
         discussion: """
             Verifies the ledger and evaluates every shipment (as `ledger verify`), then writes one self-contained
-            HTML page: no scripts, no network, printable. Exit 0 when the report is written, whatever it shows.
+            HTML page (inline CSS and SVG charts, one small inline script for search and filtering; no network),
+            printable and readable on a phone. Exit 0 when the report is written, whatever it shows.
             """)
 
     @Argument(help: "The ledger file.") var ledger: String
@@ -24,19 +25,36 @@ struct ReportCommand: AsyncParsableCommand {
                 throw TrailError.usage("no-trust-anchor", "report needs --trust ROOT.pem (the ledger's root)")
             }
             let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
-            let check = try LedgerCheck.run(
-                path: ledger, options: VerifyOptions(trust: try loadCertificates(trust)), policy: pol,
-                progress: { Progress("verifying \(ledger)", total: $0, format: format) })
-            let page = HTMLReport.render(check, ledger: (ledger as NSString).lastPathComponent)
+            let anchors = try loadCertificates(trust)
+            // Who signed what (certificates, CRLs, signatures by seq): a read of the file beside the verifier's.
+            let context = try ReportContext.collect(path: ledger, trust: anchors)
+            var writer: HTMLReport.Writer?
+            var shipments = 0
+            let size = (try? FileManager.default.attributesOfItem(atPath: ledger)[.size] as? Int64) ?? 0
+            let p = Progress("verifying \(ledger)", total: size, format: format)
+            let report = try LedgerCheck.stream(
+                path: ledger, options: VerifyOptions(trust: anchors), policy: pol, onProgress: { p.update($0) },
+                onIntegrity: {
+                    writer = HTMLReport.Writer(
+                        report: $0, policy: pol, ledger: (ledger as NSString).lastPathComponent, context: context,
+                        toolVersion: Chiptrail.configuration.version)
+                },
+                onShipment: {
+                    shipments += 1
+                    writer?.add($0)
+                })
+            p.done()
+            guard let page = writer?.finish() else { throw TrailError("internal", "the verifier reported no integrity result") }
             try FileIO.writeAtomically(Array(page.utf8), to: html, mode: 0o644, overwrite: true)
+            let check = (integrityOK: report.integrityOK, count: shipments)
             if format == .json {
                 printJSON([
-                    "html": html, "integrity": check.report.integrityOK ? "ok" : "failed",
-                    "shipments": check.shipments.count,
+                    "html": html, "integrity": check.integrityOK ? "ok" : "failed", "shipments": check.count,
+                    "bytes": page.utf8.count,
                 ])
             } else {
                 print(
-                    "wrote \(html): \(check.shipments.count) shipment\(check.shipments.count == 1 ? "" : "s"), integrity \(check.report.integrityOK ? "ok" : "FAILED")"
+                    "wrote \(html): \(check.count) shipment\(check.count == 1 ? "" : "s"), integrity \(check.integrityOK ? "ok" : "FAILED"), \(page.utf8.count) bytes"
                 )
             }
         }

@@ -180,6 +180,7 @@ import TrailTestSupport
         #expect(r.stdout.contains("wrote \(html)"))
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("Ledger integrity: <strong>verified</strong>"))
-        #expect(!page.contains("<script"))
+        // One inline script (search and filter), nothing loaded.
+        #expect(page.components(separatedBy: "<script").count == 2 && page.contains("<script>//<![CDATA[") && !page.contains(" src="))
     }
 }
