@@ -179,9 +179,18 @@ extension ComplianceEvaluator {
 
     // MARK: - Status and timeline
 
+    /// Violations that a missing statement can cause (OrderRule's codes).
+    static let orderCodes: Set<String> = [
+        ViolationCode.customsBeforeLabTest, ViolationCode.customsBeforeSupplySufficiency, ViolationCode.customsBeforeLicense,
+    ]
+
     private func finish(_ a: Analysis, _ st: ShipmentState) -> ShipmentReport {
         var r = a.report
-        if !r.violations.isEmpty {
+        // Root cause first: an order violation (a customs decision before a statement) is what a statement that
+        // failed integrity looks like from the intact rest, so with broken statements it does not make a violation.
+        let onlyConsequences =
+            !r.unverifiableSeqs.isEmpty && r.violations.allSatisfy { Self.orderCodes.contains($0.code) }
+        if !r.violations.isEmpty && !onlyConsequences {
             r.status = .violation
         } else if !r.unverifiableSeqs.isEmpty {
             r.status = .unverifiable

@@ -50,7 +50,10 @@ public final class ComplianceEvaluator {
     /// Takes the next statement record in ledger order. Statements whose structure could not be decoded name no
     /// subject and are left to the integrity report.
     public func consume(_ s: VerifiedStatement) {
-        guard let checked = s.checked else { return }
+        guard let checked = s.checked else {
+            consumeUndecoded(s)
+            return
+        }
         guard var p = (s.prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return }
         if case .unknown(let type) = p.fact, let rule = predicateRules.rule(for: type) {
             p.fact = .extended(predicateType: type)
@@ -75,6 +78,25 @@ public final class ComplianceEvaluator {
             } catch {
                 storeError = error
             }
+        }
+    }
+
+    /// A statement whose predicate or manifest did not decode failed integrity; when its in-toto statement names a
+    /// shipment, that shipment is unverifiable (never silently pending).
+    private func consumeUndecoded(_ s: VerifiedStatement) {
+        guard let st = s.undecoded, let name = st.subject.first?.name, name.hasPrefix("shipment:"), storeError == nil else {
+            return
+        }
+        brokenCodes[s.seq] = s.findingCodes
+        let entry = Entry(
+            seq: s.seq, time: s.time.text, signers: internSigners(s.signers), digest: -1, line: Key128(hex: s.lineHash),
+            claim: Key128(hex: s.lineHash), intact: false, retractedBy: nil, problems: [],
+            fact: .unknown(predicateType: st.predicateType))
+        let id = ExactName(String(name.dropFirst("shipment:".count)))
+        do {
+            heads[id] = try store.append(Self.encode(entry, digest: st.subject.first?.sha256 ?? ""), prev: heads[id] ?? -1)
+        } catch {
+            storeError = error
         }
     }
 

@@ -45,8 +45,14 @@ def manifest_quantity():
         mb = manifest_bytes(m)
         # The supply predicate's own quantity stays a well-formed integer: only the manifest is at fault.
         sq = q if isinstance(q, int) and -2 ** 63 <= q < 2 ** 63 else 8
-        ship(w, L, m=m, supply=supply_predicate(mb, m, quantity=sq))
-        out.append(C("manifest-quantity-" + label, L, 2, {"SHP-1": V("manifest-quantity-invalid")}, world=w))
+        S = ship(w, L, m=m, supply=supply_predicate(mb, m, quantity=sq))
+        if isinstance(q, int) and -2 ** 63 <= q < 2 ** 63:
+            out.append(C("manifest-quantity-" + label, L, 2, {"SHP-1": V("manifest-quantity-invalid")}, world=w))
+        else:
+            # Not a 64-bit JSON integer at all: the embedded manifest does not decode, so the supply statement is a
+            # malformed statement (integrity), the shipment unverifiable — the lead's choice (DESIGN-NOTES).
+            out.append(C("manifest-quantity-" + label, L, 1, {"SHP-1": ok("unverifiable")},
+                         errors=[("malformed-manifest", S["supply"])], world=w))
 
     # A negative quantity frees no license headroom: 8 + (-5) + 5 under a license of 10.
     w, L, S = ledger(max_quantity=10, tag="mqneg-license")

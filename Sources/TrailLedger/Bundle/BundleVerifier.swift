@@ -216,7 +216,13 @@ public struct BundleVerifier {
     ) {
         var findings: [Finding] = []
         var checked: CheckedStatement?
-        do { checked = try CheckedStatement(envelope: env) } catch { findings.append(Finding(seq: seq, TrailError.wrap(error))) }
+        var undecoded: Statement?
+        do {
+            checked = try CheckedStatement(envelope: env)
+        } catch {
+            findings.append(Finding(seq: seq, TrailError.wrap(error)))
+            undecoded = try? Statement(payload: env.payload)  // the subject only; the finding is the verdict
+        }
         let resolved = SignerRule.resolve(env, checked: checked, time: time, seq: seq, trust: state.trust!)
         for e in resolved.findings {
             if e.code == "unknown-signer" {
@@ -254,6 +260,6 @@ public struct BundleVerifier {
         out.statements.append(
             VerifiedStatement(
                 seq: seq, time: time, lineHash: lineHash, checked: checked, signers: resolved.signers, intact: intact,
-                findingCodes: findings.map(\.code)))
+                findingCodes: findings.map(\.code), undecoded: undecoded))
     }
 }

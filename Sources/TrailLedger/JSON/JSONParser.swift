@@ -157,7 +157,17 @@ extension JSONParser {
                 }
                 pos += 1
                 skipWhitespace()
-                let value = try parseValue()
+                let value: JSONValue
+                do {
+                    value = try parseValue()
+                } catch var e as TrailError {
+                    // Name the innermost member whose value is wrong (a policy or manifest author looks for the key).
+                    if !e.message.contains(" (in the value of \"") {
+                        let shown = key.unicodeScalars.count > 64 ? String(key.unicodeScalars.prefix(64)) + "…" : key
+                        e.message += " (in the value of \"\(Self.printable(shown))\")"
+                    }
+                    throw e
+                }
                 members.append(JSONObject.Member(key: key, value: value))
                 skipWhitespace()
                 guard pos < end else { throw invalid("unexpected end of input: expected ',' or '}'", at: pos) }
@@ -458,6 +468,19 @@ extension JSONParser {
             if b >= 0x80, (try? utf8Sequence(at: pos)) == nil { return badUTF8(at: pos) }
             let shown = b >= 0x21 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16))"
             return invalid("unexpected \(shown) \(context)", at: pos)
+        }
+
+        /// `s` with control characters shown as \u escapes (it goes into an error message).
+        static func printable(_ s: String) -> String {
+            var out = ""
+            for c in s.unicodeScalars {
+                if c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(c)
+                }
+            }
+            return out
         }
 
         func hex4(_ v: UInt16) -> String {

@@ -175,6 +175,8 @@ public final class LedgerVerifier {
         var canonical = true
         /// The envelope identity (duplicate detection), computed in the parallel phase.
         var envelopeKey: StatementKey?
+        /// The in-toto statement of a statement whose predicate did not decode.
+        var undecoded: Statement?
         /// A certificate record's parsed certificates and chain validation, from the parallel phase.
         var certificate: CertificateRule.Prepared?
         /// A candidate line not (yet) in the file.
@@ -220,7 +222,13 @@ public final class LedgerVerifier {
                 s.record = r
                 if case .statement(let env) = r.body {
                     s.envelopeKey = StatementKey(env.statementIdentity)
-                    do { s.checked = try CheckedStatement(envelope: env) } catch { s.checkError = TrailError.wrap(error) }
+                    do {
+                        s.checked = try CheckedStatement(envelope: env)
+                    } catch {
+                        s.checkError = TrailError.wrap(error)
+                        // Best effort, for the subject only: the finding above is the statement's verdict.
+                        s.undecoded = try? Statement(payload: env.payload)
+                    }
                     if let prepare, let c = s.checked { s.prepared = prepare(c) }
                     let keys = env.signatures.map { known[$0.keyid.lowercased()]?.publicKey }
                     if keys.contains(where: { $0 != nil }) {
@@ -458,7 +466,7 @@ public final class LedgerVerifier {
             onStatement?(
                 VerifiedStatement(
                     seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: [],
-                    intact: false, findingCodes: ["unverifiable-records"], prepared: s.prepared))
+                    intact: false, findingCodes: ["unverifiable-records"], prepared: s.prepared, undecoded: s.undecoded))
             return
         }
         let key = s.envelopeKey ?? StatementKey(env.statementIdentity)
@@ -479,7 +487,7 @@ public final class LedgerVerifier {
         onStatement?(
             VerifiedStatement(
                 seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: s.signers,
-                intact: intact, findingCodes: s.findings.map(\.code), prepared: s.prepared))
+                intact: intact, findingCodes: s.findings.map(\.code), prepared: s.prepared, undecoded: s.undecoded))
     }
 
     /// What a retraction needs to know about its target, recomputed from the target's line: an intact statement's

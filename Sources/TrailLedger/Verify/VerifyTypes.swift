@@ -42,6 +42,9 @@ public struct VerifiedStatement: Sendable {
     public var findingCodes: [String]
     /// What `LedgerVerifier.prepare` returned for the statement, computed in the parallel phase.
     public var prepared: (any Sendable)? = nil
+    /// The in-toto statement when it decodes but its predicate or manifest does not (`checked` is then nil): it still
+    /// names the shipment the broken statement is about.
+    public var undecoded: Statement? = nil
 }
 
 /// A checkpoint the ledger holds.
