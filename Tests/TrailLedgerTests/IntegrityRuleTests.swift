@@ -270,3 +270,41 @@ extension Array where Element == Certificate {
         return filter { seen.insert($0.fingerprint).inserted }
     }
 }
+
+/// `ledger append` refuses what verify would flag: the candidates go through the same rules (`LedgerVerifier.check`).
+@Suite struct AppendRefusesWhatVerifyFlags {
+    @Test func appendRefusesHostileCandidates() throws {
+        let f = try LedgerFixture()
+        try f.registerParties()
+        let p = f.pki
+        // A statement signed by a CA certificate (registered, with the lab role).
+        let caKey = try PrivateKey.generate(.ed25519)
+        let ca = try CertificateBuilder.caCertificate(
+            subject: try DistinguishedName(parsing: "CN=Lab CA,O=Qualified Test Lab Inc,C=US"), publicKey: caKey.publicKey,
+            issuer: p.root, issuerKey: p.rootKey, pathLength: 0, roles: [.lab], notBefore: PartyPKI.notBefore,
+            notAfter: PartyPKI.notAfter)
+        try f.append([.certificate(ca, chain: [])])
+        let byCA = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [TestParty(key: caKey, cert: ca)])
+        #expect(thrownCode { try f.append([.envelope(byCA)]) } == "signer-not-leaf")
+        // A CRL signed by a leaf key under its own name.
+        let crl = try CRLBuilder.build(
+            issuer: p.lab.cert, issuerKey: p.lab.key,
+            revoked: [CRL.Entry(serialHex: p.exporter.cert.serialHex, revocationDate: PartyPKI.notBefore, reason: nil)],
+            crlNumber: 1, thisUpdate: PartyPKI.notBefore, nextUpdate: PartyPKI.notAfter)
+        #expect(thrownCode { try f.append([.crl(crl)]) } == "crl-issuer-not-ca")
+        // The same payload signed afresh by the same P-256 signer.
+        let p256 = try p.party(roles: [.lab], subject: "CN=Lab P-256,O=Qualified Test Lab Inc,C=US", alg: .p256)
+        try f.append([.certificate(p256.cert, chain: [p.intermediate])])
+        try f.append([.envelope(try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [p256]))])
+        let again = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [p256])
+        #expect(thrownCode { try f.append([.envelope(again)]) } == "duplicate-statement")
+        // A cosignature dated before the checkpoint it cosigns.
+        let r = try f.verify()
+        let cp = try #require(r.latestCheckpoint)
+        let witness = try CosignatureV1.Signer(name: "Independent_Auditor", key: p.auditor.key)
+        let early = try witness.cosign(try SignedNote(parsing: cp.note), timestamp: 1_000_000_000)
+        #expect(thrownCode { try f.append([.cosignature(checkpoint: cp.seq, note: early.serialized)]) } == "cosignature-invalid")
+        // Nothing was appended by the refusals: the ledger still verifies clean.
+        #expect(codes(try f.verify()) == [])
+    }
+}
