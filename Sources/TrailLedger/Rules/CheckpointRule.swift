@@ -32,10 +32,13 @@ enum CheckpointRule {
             verifiedBefore.contains(line) && verifiers.contains { $0.name == line.name && $0.keyID == line.keyID }
         }
         if !reused.isEmpty { return (cp, parsed, reused) }
-        let verified = (try? parsed.verify(using: verifiers))?.verifiedBy ?? []
-        guard !verified.isEmpty else {
+        let verified: [NoteVerifier]
+        do {
+            verified = try parsed.verify(using: verifiers).verifiedBy
+        } catch {
             throw TrailError(
-                "checkpoint-signature-invalid", "the checkpoint carries no valid signature by a current operator key",
+                "checkpoint-signature-invalid",
+                "the checkpoint carries no valid signature by a current operator key (\(TrailError.wrap(error).message))",
                 remedy: "checkpoints must be signed by the operator's registered Ed25519 key")
         }
         let lines = parsed.signatures.filter { line in verified.contains { $0.name == line.name && $0.keyID == line.keyID } }
