@@ -80,7 +80,7 @@ private struct Generator {
             """
             Re-checks record \(seq) (\(input.target.record.type.rawValue)) with openssl and POSIX tools only (SPEC.md §12).
             \(what)
-            Needs: sh, openssl (3.0 or later), coreutils (od, tr, wc, head, tail, cmp, cat, mktemp), sed, grep, awk.
+            Needs: sh, openssl (3.0 or later), coreutils (cat, cp, head, mktemp, mv, od, rm, tail, tr, wc), sed, grep, awk.
             Prints each step; exits 1 at the first failure, naming the step; 0 when every check passes.
 
             Ledger time versus openssl's CRL time checks: the ledger revokes a certificate from the position of
@@ -549,13 +549,13 @@ private struct Generator {
         proveRecord(cp)
         if isLedger {
             script.line("readline \"$LEDGER\" \(cp) \"$W/cpline\"")
-            script.line("cmp -s \"$W/cpline\" \"$W/rec-\(cp)\" || fail 'line \(cp) of the ledger is not the checkpoint record this script embeds'")
+            script.line("same \"$W/cpline\" \"$W/rec-\(cp)\" || fail 'line \(cp) of the ledger is not the checkpoint record this script embeds'")
         }
         script.line("jnote \"$W/rec-\(cp)\" \"$W/cp\(cp).note\"")
         script.line("notetext \"$W/cp\(cp).note\" \"$W/cp\(cp).text\"")
         script.line("jnote \"$W/line\" \"$W/own.note\"")
         script.line("notetext \"$W/own.note\" \"$W/own.text\"")
-        script.line("cmp -s \"$W/own.text\" \"$W/cp\(cp).text\" || fail 'the cosigned text is not the text of checkpoint \(cp): finding cosignature-invalid'")
+        script.line("same \"$W/own.text\" \"$W/cp\(cp).text\" || fail 'the cosigned text is not the text of checkpoint \(cp): finding cosignature-invalid'")
         script.line("ok 'the same checkpoint text as seq \(cp)'")
         let own = (try? SignedNote(parsing: note))?.signatures ?? []
         let cpTime = cpItem.record.time

@@ -24,6 +24,8 @@ enum RecipePrelude {
         hexof() { od -An -v -tx1 "$1" | tr -d ' \n'; }
         # sha256hex FILE: lowercase hex SHA-256 of the file's bytes.
         sha256hex() { openssl dgst -sha256 -binary "$1" | od -An -v -tx1 | tr -d ' \n'; }
+        # same FILE1 FILE2: the two files hold the same bytes.
+        same() { [ "$(sha256hex "$1")" = "$(sha256hex "$2")" ]; }
         # size FILE: its length in bytes.
         size() { wc -c < "$1" | tr -d ' '; }
         # emb NAME: decodes the base64 on standard input (one line) into $W/NAME.
@@ -75,7 +77,7 @@ enum RecipePrelude {
             sed -n -e "$(($2 + 1))p" -e "$(($2 + 1))q" "$1" | tr -d '\n' > "$3"
         }
         # nocr FILE: the line holds no carriage return.
-        nocr() { if tr -d '\r' < "$1" | cmp -s - "$1"; then :; else fail "the line holds a carriage return"; fi; }
+        nocr() { [ "$(tr -d '\r' < "$1" | wc -c | tr -d ' ')" = "$(size "$1")" ] || fail "the line holds a carriage return"; }
 
         # ---- time ---------------------------------------------------------------------------------------
         # epoch RFC3339: POSIX seconds (fraction dropped) of a time written YYYY-MM-DDTHH:MM:SS[.f…]Z.
@@ -121,7 +123,7 @@ enum RecipePrelude {
                 sn=$((sn >> 1))
             done
             [ "$sn" -eq 0 ] || fail "the proof is shorter than the path from leaf to root"
-            cmp -s "$W/incl.r" "$root" || fail "the proof leads to root $(hexof "$W/incl.r"), not the checkpoint's $(hexof "$root")"
+            same "$W/incl.r" "$root" || fail "the proof leads to root $(hexof "$W/incl.r"), not the checkpoint's $(hexof "$root")"
         }
 
         # ---- certificates and keys ------------------------------------------------------------------------
@@ -131,7 +133,7 @@ enum RecipePrelude {
         pubkey() { openssl x509 -in "$1" -noout -pubkey > "$2" 2>/dev/null || fail "no public key in $1"; }
         # keytype PUB.pem: ed25519, p256, p384, rsa or other.
         keytype() {
-            t=$(openssl pkey -pubin -in "$1" -noout -text 2>/dev/null | head -n 3)
+            t=$(openssl pkey -pubin -in "$1" -noout -text 2>/dev/null | grep -E "Public-Key|ASN1 OID|NIST CURVE|Modulus")
             case $t in
             ED25519*) echo ed25519 ;;
             *P-256*|*prime256v1*) echo p256 ;;
