@@ -29,7 +29,8 @@ struct BundleExplain: AsyncParsableCommand {
             } catch let e as TrailError {
                 throw e.at(file: bundle)
             }
-            let script = try OpenSSLRecipe.script(bundle: parsed, path: bundle, seq: seq, trust: try loadCertificates(trust))
+            let script = try OpenSSLRecipe.script(
+                bundle: parsed, path: bundle, seq: seq, trust: try loadCertificates(trust))
             print(script, terminator: "")
         }
     }

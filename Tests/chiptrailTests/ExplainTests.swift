@@ -65,7 +65,8 @@ import TrailTestSupport
         #expect(try Self.lines(Self.sample).count == 55)
         var types = Set<String>()
         for seq in [0, 1, 3, 7, 9, 12, 13, 15, 48, 52, 53, 54] {
-            let r = try Self.run(try Self.explain(Self.sample, seq: seq), [Self.sample, Self.sampleRoot], in: dir, bin: bin)
+            let r = try Self.run(
+                try Self.explain(Self.sample, seq: seq), [Self.sample, Self.sampleRoot], in: dir, bin: bin)
             #expect(r.status == 0, "seq \(seq): \(r.stdout)\(r.stderr)")
             #expect(r.stdout.hasSuffix("ALL CHECKS PASSED for seq \(seq)\n"), "seq \(seq)")
             if let t = r.stdout.range(of: #"type [a-z]+,"#, options: .regularExpression) {
@@ -101,7 +102,8 @@ import TrailTestSupport
         let script = try Self.explain(Self.sample, seq: 9)
         var lines = try Self.lines(Self.sample)
         // The record's time is covered by no signature: only the Merkle proof notices the change.
-        lines[9] = lines[9].replacingOccurrences(of: "\"time\":\"2026-02-02T09:14:00.000Z\"", with: "\"time\":\"2026-02-02T09:14:01.000Z\"")
+        lines[9] = lines[9].replacingOccurrences(
+            of: "\"time\":\"2026-02-02T09:14:00.000Z\"", with: "\"time\":\"2026-02-02T09:14:01.000Z\"")
         let bad = try dir.write("bad.jsonl", lines.joined(separator: "\n") + "\n")
         let r = try Self.run(script, [bad, Self.sampleRoot], in: dir, bin: bin)
         #expect(r.status == 1)
@@ -139,13 +141,15 @@ import TrailTestSupport
     @Test func changedProofHashFailsAtInclusion() throws {
         let dir = TempDir()
         let bin = try Self.restrictedPath(in: dir)
-        var lines = try Self.explain(Self.sample, seq: 9).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = try Self.explain(Self.sample, seq: 9).split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         let i = try #require(lines.firstIndex(of: "emb target.p2 <<'B64'")) + 1
         lines[i] = (lines[i].first == "A" ? "B" : "A") + lines[i].dropFirst()
         let r = try Self.run(lines.joined(separator: "\n"), [], in: dir, bin: bin)
         #expect(r.status == 1)
         #expect(Self.failedStep(r) == "record 9: leaf hash and inclusion proof", "\(r.stdout)")
-        #expect(r.stdout.contains("not the checkpoint's 3b61e17deb8775c65d6203d727bad94c6523a9a05c3383a23779d28dccb23831"))
+        #expect(
+            r.stdout.contains("not the checkpoint's 3b61e17deb8775c65d6203d727bad94c6523a9a05c3383a23779d28dccb23831"))
     }
 
     @Test func changedSignatureFailsAtTheSignature() throws {
@@ -168,12 +172,14 @@ import TrailTestSupport
         let dir = TempDir()
         let bin = try Self.restrictedPath(in: dir)
         // The signer's certificate record (seq 3) as the script embeds it: one byte of the certificate changes.
-        var lines = try Self.explain(Self.sample, seq: 12).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = try Self.explain(Self.sample, seq: 12).split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         let i = try #require(lines.firstIndex(of: "emb rec-3 <<'B64'")) + 1
         var line = try #require(Base64.decodeStandard(lines[i]))
         let cert = try #require(String(decoding: line, as: UTF8.self).range(of: "\"cert\":\"MIIC"))
-        let offset = String(decoding: line, as: UTF8.self).utf8.distance(
-            from: String(decoding: line, as: UTF8.self).startIndex, to: cert.upperBound) + 40
+        let offset =
+            String(decoding: line, as: UTF8.self).utf8.distance(
+                from: String(decoding: line, as: UTF8.self).startIndex, to: cert.upperBound) + 40
         line[offset] = line[offset] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         lines[i] = Base64.encode(line)
         let r = try Self.run(lines.joined(separator: "\n"), [], in: dir, bin: bin)
@@ -200,7 +206,8 @@ import TrailTestSupport
         #expect(p.status == 0, "\(p.stderr)")
         let parsed = try ProofBundle(json: try dir.read("bundle.json"))
         #expect(parsed.entries.map(\.seq) == [0, 2, 3, 4, 6, 7, 9, 12, 13, 15, 52])
-        for e in parsed.entries {
+        // Genesis, a certificate, the P-256 supply statement, the lab test and the CRL.
+        for e in parsed.entries where [0, 3, 12, 13, 52].contains(e.seq) {
             let g = try chiptrail(["bundle", "explain", bundle, "--seq", String(e.seq), "--openssl"])
             #expect(g.status == 0, "\(g.stderr)")
             let r = try Self.run(g.stdout, [Self.sampleRoot], in: dir, bin: bin)
@@ -221,23 +228,31 @@ import TrailTestSupport
         let pki = try PartyPKI()
         let ledger = dir.file("algs.jsonl")
         try pki.initializeLedger(at: ledger)
-        let exporter = try pki.party(roles: [.exporter], subject: "CN=Export Officer,O=Nvidia Export LLC,C=US", alg: .p256)
+        let exporter = try pki.party(
+            roles: [.exporter], subject: "CN=Export Officer,O=Nvidia Export LLC,C=US", alg: .p256)
         let lab = try pki.party(roles: [.lab], subject: "CN=Lab Signer,O=Qualified Test Lab Inc,C=US", alg: .p384)
-        let customs = try pki.party(roles: [.customs], subject: "CN=Customs Officer,O=GACC Shanghai,C=CN", alg: .rsa(bits: 3072))
+        let customs = try pki.party(
+            roles: [.customs], subject: "CN=Customs Officer,O=GACC Shanghai,C=CN", alg: .rsa(bits: 3072))
         let retired = try pki.party(roles: [.lab], subject: "CN=Retired Lab Key,O=Qualified Test Lab Inc,C=US")
         let chain = [pki.intermediate]
         _ = try Ledger.append(
             path: ledger, operatorKey: pki.operatorParty.key,
-            items: [pki.regulator, exporter, lab, customs, retired, pki.auditor].map { .certificate($0.cert, chain: chain) },
+            items: [pki.regulator, exporter, lab, customs, retired, pki.auditor].map {
+                .certificate($0.cert, chain: chain)
+            },
             time: Samples.time(1))
         let m = Samples.manifest()
         _ = try Ledger.append(
             path: ledger, operatorKey: pki.operatorParty.key,
             items: [
                 .envelope(try Samples.envelope(.exportLicense, predicate: Samples.license(), signers: [pki.regulator])),
-                .envelope(try Samples.envelope(.supplySufficiency, manifest: m, predicate: Samples.supply(), signers: [exporter])),
+                .envelope(
+                    try Samples.envelope(
+                        .supplySufficiency, manifest: m, predicate: Samples.supply(), signers: [exporter])),
                 .envelope(try Samples.envelope(.labTest, manifest: m, predicate: Samples.labTest(), signers: [lab])),
-                .envelope(try Samples.envelope(.customsDecision, manifest: m, predicate: Samples.customs(), signers: [customs])),
+                .envelope(
+                    try Samples.envelope(
+                        .customsDecision, manifest: m, predicate: Samples.customs(), signers: [customs])),
             ], time: Samples.time(2))
         _ = try Ledger.append(
             path: ledger, operatorKey: pki.operatorParty.key, items: [.crl(try pki.crl(revoking: [retired.cert]))],
@@ -275,12 +290,15 @@ import TrailTestSupport
             where records[seq].contains("\"type\":\"\(t)\"") {
                 seen.insert(t)
             }
-            for a in ["ed25519", "p256", "p384", "rsa"] where r.stdout.contains("ok: \(a) signature over the PAE verifies") {
+            for a in ["ed25519", "p256", "p384", "rsa"]
+            where r.stdout.contains("ok: \(a) signature over the PAE verifies") {
                 algorithms.insert(a)
             }
             if records[seq].contains("\"type\":\"cosignature\"") {
                 #expect(r.stdout.contains("ok: 1 witness cosignature(s) verified"))
-                #expect(r.stdout.contains("ok: record \(seq) is leaf \(seq) of the tree"), "the cosignature record is checkpointed")
+                #expect(
+                    r.stdout.contains("ok: record \(seq) is leaf \(seq) of the tree"),
+                    "the cosignature record is checkpointed")
             }
             if records[seq].contains("\"type\":\"crl\"") {
                 #expect(r.stdout.contains("revokes: "))
@@ -301,7 +319,9 @@ import TrailTestSupport
         f.add(.certificate(cert: lab.cert.der, chain: [pki.intermediate.der]), time: Samples.time(1))
         f.add(.statement(statement), time: Samples.time(2))
         f.add(.crl(try pki.crl(revoking: [lab.cert]).der), time: Samples.time(3))
-        f.add(.statement(try Samples.envelope(.labTest, predicate: Samples.labTest(tpp: 15000), signers: [lab])), time: Samples.time(4))
+        f.add(
+            .statement(try Samples.envelope(.labTest, predicate: Samples.labTest(tpp: 15000), signers: [lab])),
+            time: Samples.time(4))
         try f.checkpoint(time: Samples.time(5))
         let ledger = dir.file("revoked.jsonl")
         try f.write(to: ledger)
@@ -317,7 +337,8 @@ import TrailTestSupport
         let after = try Self.run(try Self.explain(ledger, seq: 4), [ledger, root], in: dir, bin: bin)
         #expect(after.status == 1)
         #expect(Self.failedStep(after) == "statement: signature 1 of 1", "\(after.stdout)")
-        #expect(after.stdout.contains("serial \(lab.cert.serialHex.uppercased()) is revoked by the CRL recorded at seq 3"))
+        #expect(
+            after.stdout.contains("serial \(lab.cert.serialHex.uppercased()) is revoked by the CRL recorded at seq 3"))
         // The CRL record itself lists the serial.
         let crl = try Self.run(try Self.explain(ledger, seq: 3), [ledger, root], in: dir, bin: bin)
         #expect(crl.status == 0, "\(crl.stdout)")

@@ -155,13 +155,19 @@ private struct Generator {
 
         script.line()
         script.line("step 'genesis and trust anchor'")
-        script.line("A=$(openssl x509 -in \"$ROOT\" -outform DER | openssl dgst -sha256 -binary | od -An -v -tx1 | tr -d ' \\n')")
+        script.line(
+            "A=$(openssl x509 -in \"$ROOT\" -outform DER | openssl dgst -sha256 -binary | od -An -v -tx1 | tr -d ' \\n')"
+        )
         proveRecord(0)
         script.line("[ \"$(jstr \"$W/rec-0\" type)\" = genesis ] || fail 'seq 0 is not a genesis record'")
-        script.line("jlist \"$W/rec-0\" anchors | grep -qx \"$A\" || fail \"the trust anchor $A is not listed in genesis anchors: finding untrusted-ledger\"")
+        script.line(
+            "jlist \"$W/rec-0\" anchors | grep -qx \"$A\" || fail \"the trust anchor $A is not listed in genesis anchors: finding untrusted-ledger\""
+        )
         script.line("ok \"trust anchor $A is listed in genesis\"")
         script.line("GENESIS_ORIGIN=$(jstr \"$W/rec-0\" origin)")
-        script.line("[ \"$GENESIS_ORIGIN\" = \"$CP_ORIGIN\" ] || fail \"the checkpoint's origin is not genesis origin $GENESIS_ORIGIN\"")
+        script.line(
+            "[ \"$GENESIS_ORIGIN\" = \"$CP_ORIGIN\" ] || fail \"the checkpoint's origin is not genesis origin $GENESIS_ORIGIN\""
+        )
         script.line("ok \"origin $GENESIS_ORIGIN\"")
 
         // The operator signature(s).
@@ -172,12 +178,18 @@ private struct Generator {
         for sig in note?.signatures ?? [] {
             guard let op = operatorFor(sig, before: latest.seq ?? size) else { continue }
             signedByOperator = true
-            script.line("say 'signature line \(RecipeScript.plain(sig.name)) \(NoteKey.hex(sig.keyID)): operator key of the record at seq \(op)'")
+            script.line(
+                "say 'signature line \(RecipeScript.plain(sig.name)) \(NoteKey.hex(sig.keyID)): operator key of the record at seq \(op)'"
+            )
             operatorKeyChecks(op, at: latest.time, before: latest.seq ?? size)
-            script.line("opsig \"$W/cp.text\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(op).pem\"")
+            script.line(
+                "opsig \"$W/cp.text\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(op).pem\""
+            )
         }
         if !signedByOperator {
-            script.line("fail 'no signature line of the checkpoint is by a registered operator key: finding checkpoint-signature-invalid'")
+            script.line(
+                "fail 'no signature line of the checkpoint is by a registered operator key: finding checkpoint-signature-invalid'"
+            )
         }
 
         // Witness cosignatures.
@@ -193,7 +205,9 @@ private struct Generator {
             for sig in witnessLines {
                 let key = sig.name + " " + sig.base64
                 let record = latest.cosignatureRecords[key]
-                witnessSteps(sig, checkpointSeq: latest.seq ?? size, checkpointTime: latest.time, record: record, textFile: "$W/cp.text")
+                witnessSteps(
+                    sig, checkpointSeq: latest.seq ?? size, checkpointTime: latest.time, record: record,
+                    textFile: "$W/cp.text")
             }
         }
     }
@@ -201,8 +215,12 @@ private struct Generator {
     /// Genesis without a checkpoint: still decode it for the anchor check.
     mutating func proveGenesisUnproven() {
         script.line("step 'genesis and trust anchor'")
-        script.line("A=$(openssl x509 -in \"$ROOT\" -outform DER | openssl dgst -sha256 -binary | od -An -v -tx1 | tr -d ' \\n')")
-        script.line("jlist \"$W/rec-0\" anchors | grep -qx \"$A\" || fail \"the trust anchor $A is not listed in genesis anchors\"")
+        script.line(
+            "A=$(openssl x509 -in \"$ROOT\" -outform DER | openssl dgst -sha256 -binary | od -An -v -tx1 | tr -d ' \\n')"
+        )
+        script.line(
+            "jlist \"$W/rec-0\" anchors | grep -qx \"$A\" || fail \"the trust anchor $A is not listed in genesis anchors\""
+        )
         proven.insert(0)
     }
 
@@ -240,13 +258,17 @@ private struct Generator {
     mutating func operatorKeyChecks(_ op: Int, at time: LedgerTime?, before: Int) {
         proveRecord(op)
         script.line("certof \"$W/rec-\(op)\" \"$W/c-\(op)\"")
-        script.line("hasrole \"$W/c-\(op).pem\" operator || fail 'the operator certificate lacks urn:chiptrail:role:operator: finding operator-invalid'")
+        script.line(
+            "hasrole \"$W/c-\(op).pem\" operator || fail 'the operator certificate lacks urn:chiptrail:role:operator: finding operator-invalid'"
+        )
         if let time {
             script.line("chainverify \"$W/c-\(op).pem\" \"$W/c-\(op).chain.pem\" \(time.seconds)")
-            script.line("ok 'operator certificate chains to the trust anchor at the checkpoint record time \(time.text)'")
+            script.line(
+                "ok 'operator certificate chains to the trust anchor at the checkpoint record time \(time.text)'")
             revocationChecks(certSeq: op, before: before, at: time.seconds, label: "operator")
         } else {
-            script.line("say 'a bundle holds no checkpoint record: the operator key is not checked at its time (SPEC.md §10)'")
+            script.line(
+                "say 'a bundle holds no checkpoint record: the operator key is not checked at its time (SPEC.md §10)'")
         }
     }
 
@@ -255,24 +277,35 @@ private struct Generator {
         textFile: String
     ) {
         guard let w = witnessFor(sig, before: checkpointSeq) else {
-            script.line("say 'line \(RecipeScript.plain(sig.name)) \(NoteKey.hex(sig.keyID)): no auditor certificate registered before the checkpoint has this name and key id: ignored (it does not count as a witness)'")
+            script.line(
+                "say 'line \(RecipeScript.plain(sig.name)) \(NoteKey.hex(sig.keyID)): no auditor certificate registered before the checkpoint has this name and key id: ignored (it does not count as a witness)'"
+            )
             return
         }
-        script.line("say 'witness \(RecipeScript.plain(sig.name)): auditor certificate record seq \(w)\(record.map { ", cosignature record seq \($0.seq) at \($0.time.text)" } ?? "")'")
+        script.line(
+            "say 'witness \(RecipeScript.plain(sig.name)): auditor certificate record seq \(w)\(record.map { ", cosignature record seq \($0.seq) at \($0.time.text)" } ?? "")'"
+        )
         proveRecord(w)
         script.line("certof \"$W/rec-\(w)\" \"$W/c-\(w)\"")
-        script.line("hasrole \"$W/c-\(w).pem\" auditor || fail 'the witness certificate lacks urn:chiptrail:role:auditor: finding cosignature-invalid'")
-        script.line("[ \"$(cn \"$W/c-\(w).pem\" | tr ' \\t' '__')\" = \(RecipeScript.quote(sig.name)) ] || fail 'the key name is not the witness CN with whitespace as _: finding cosignature-invalid'")
+        script.line(
+            "hasrole \"$W/c-\(w).pem\" auditor || fail 'the witness certificate lacks urn:chiptrail:role:auditor: finding cosignature-invalid'"
+        )
+        script.line(
+            "[ \"$(cn \"$W/c-\(w).pem\" | tr ' \\t' '__')\" = \(RecipeScript.quote(sig.name)) ] || fail 'the key name is not the witness CN with whitespace as _: finding cosignature-invalid'"
+        )
         if let record {
             script.line("chainverify \"$W/c-\(w).pem\" \"$W/c-\(w).chain.pem\" \(record.time.seconds)")
             script.line("ok 'witness certificate valid at the cosignature record time \(record.time.text)'")
             revocationChecks(certSeq: w, before: record.seq, at: record.time.seconds, label: "witness")
         }
         let minEpoch = checkpointTime.map { String($0.seconds) } ?? ""
-        script.line("cosig \"\(textFile)\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(w).pem\" '\(minEpoch)'")
+        script.line(
+            "cosig \"\(textFile)\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(w).pem\" '\(minEpoch)'"
+        )
         if record == nil {
             script.line("chainverify \"$W/c-\(w).pem\" \"$W/c-\(w).chain.pem\" \"$t\"")
-            script.line("ok 'witness certificate valid at its cosignature timestamp (a bundle holds no cosignature record)'")
+            script.line(
+                "ok 'witness certificate valid at its cosignature timestamp (a bundle holds no cosignature record)'")
         }
     }
 
@@ -331,17 +364,24 @@ private struct Generator {
             }
         }
         if used.isEmpty {
-            script.line("say 'no CRL by a CA of the \(label) path is recorded before it: nothing is revoked (ledger rule)'")
-            script.line("differs 'openssl verify -crl_check_all would refuse the path: it wants a CRL from every CA, the ledger needs none'")
+            script.line(
+                "say 'no CRL by a CA of the \(label) path is recorded before it: nothing is revoked (ledger rule)'")
+            script.line(
+                "differs 'openssl verify -crl_check_all would refuse the path: it wants a CRL from every CA, the ledger needs none'"
+            )
             return
         }
         let flag = covered.allSatisfy { $0 } ? "-crl_check_all" : (covered.first == true ? "-crl_check" : nil)
         guard let flag else {
-            script.line("differs 'only CAs above the issuer of the \(label) certificate published CRLs; openssl -crl_check_all wants one from every CA'")
+            script.line(
+                "differs 'only CAs above the issuer of the \(label) certificate published CRLs; openssl -crl_check_all wants one from every CA'"
+            )
             return
         }
         if flag == "-crl_check" {
-            script.line("differs 'a CA above the issuer of the \(label) certificate published no CRL: openssl is run with -crl_check (the CRL of the issuer only), as -crl_check_all would want a CRL from every CA; the ledger needs none'")
+            script.line(
+                "differs 'a CA above the issuer of the \(label) certificate published no CRL: openssl is run with -crl_check (the CRL of the issuer only), as -crl_check_all would want a CRL from every CA; the ledger needs none'"
+            )
         }
         let files = Array(Set(used)).sorted().map { "\"$W/crl-\($0).der\"" }.joined(separator: " ")
         script.line("opensslcrl \"$W/c-\(certSeq).pem\" \"$W/c-\(certSeq).chain.pem\" \(epoch) \(flag) \(files)")
@@ -358,20 +398,29 @@ private struct Generator {
             script.line("cp \"$W/target.line\" \"$W/line\"")
         }
         script.line("nocr \"$W/line\"")
-        script.line("[ \"$(jnum \"$W/line\" seq)\" = \(seq) ] || fail 'the line does not carry seq \(seq): finding seq-mismatch'")
-        script.line("[ \"$(jnum \"$W/line\" v)\" = 1 ] || fail 'the line does not carry v 1: finding unsupported-version'")
+        script.line(
+            "[ \"$(jnum \"$W/line\" seq)\" = \(seq) ] || fail 'the line does not carry seq \(seq): finding seq-mismatch'"
+        )
+        script.line(
+            "[ \"$(jnum \"$W/line\" v)\" = 1 ] || fail 'the line does not carry v 1: finding unsupported-version'")
         script.line("TYPE=$(jstr \"$W/line\" type)")
         script.line("TIME=$(jstr \"$W/line\" time)")
         script.line("T=$(epoch \"$TIME\")")
         script.line("H=$(sha256hex \"$W/line\")")
         script.line("say \"type $TYPE, time $TIME (epoch $T), $(size \"$W/line\") bytes, sha256 $H\"")
         let made = Digest.sha256Hex(input.target.line)
-        script.line("[ \"$H\" = \(made) ] && ok 'the same bytes as the line this script was made from' || say 'these bytes differ from the line this script was made from (sha256 \(made)); the checks below decide'")
+        script.line(
+            "[ \"$H\" = \(made) ] && ok 'the same bytes as the line this script was made from' || say 'these bytes differ from the line this script was made from (sha256 \(made)); the checks below decide'"
+        )
 
         script.line()
-        script.line(seq == 0 ? "step 'record 0: the prev link (null for genesis)'" : "step 'record \(seq): the prev link (SHA-256 of line \(seq - 1))'")
+        script.line(
+            seq == 0
+                ? "step 'record 0: the prev link (null for genesis)'"
+                : "step 'record \(seq): the prev link (SHA-256 of line \(seq - 1))'")
         if seq == 0 {
-            script.line("grep -q '\"prev\":null' \"$W/line\" || fail 'genesis must have prev null: finding prev-mismatch'")
+            script.line(
+                "grep -q '\"prev\":null' \"$W/line\" || fail 'genesis must have prev null: finding prev-mismatch'")
             script.line("ok 'prev is null'")
             return
         }
@@ -380,12 +429,18 @@ private struct Generator {
         } else if let p = input.previous {
             script.line("cp \"$W/rec-\(p.seq)\" \"$W/prevline\"")
         } else {
-            script.line("say 'the bundle holds no entry \(seq - 1): the prev link cannot be checked from the bundle (the inclusion proof below binds the line instead)'")
+            script.line(
+                "say 'the bundle holds no entry \(seq - 1): the prev link cannot be checked from the bundle (the inclusion proof below binds the line instead)'"
+            )
             return
         }
         script.line("P=$(jstr \"$W/line\" prev)")
-        script.line("[ \"$P\" = \"$(sha256hex \"$W/prevline\")\" ] || fail \"prev $P is not the SHA-256 of line \(seq - 1) ($(sha256hex \"$W/prevline\")): finding prev-mismatch\"")
-        script.line("[ \"$(epoch \"$(jstr \"$W/prevline\" time)\")\" -le \"$T\" ] || fail 'time decreases from line \(seq - 1): finding time-regression'")
+        script.line(
+            "[ \"$P\" = \"$(sha256hex \"$W/prevline\")\" ] || fail \"prev $P is not the SHA-256 of line \(seq - 1) ($(sha256hex \"$W/prevline\")): finding prev-mismatch\""
+        )
+        script.line(
+            "[ \"$(epoch \"$(jstr \"$W/prevline\" time)\")\" -le \"$T\" ] || fail 'time decreases from line \(seq - 1): finding time-regression'"
+        )
         script.line("ok \"prev $P is the SHA-256 of line \(seq - 1)\"")
     }
 
@@ -394,7 +449,9 @@ private struct Generator {
     mutating func typeSteps() throws {
         script.line()
         let r = input.target.record
-        script.line("[ \"$TYPE\" = \(r.type.rawValue) ] || fail \"the record is a $TYPE, not a \(r.type.rawValue): the script was made for another line\"")
+        script.line(
+            "[ \"$TYPE\" = \(r.type.rawValue) ] || fail \"the record is a $TYPE, not a \(r.type.rawValue): the script was made for another line\""
+        )
         switch r.body {
         case .genesis(let g): genesisSteps(g)
         case .certificate: certificateSteps()
@@ -408,10 +465,16 @@ private struct Generator {
     mutating func genesisSteps(_ g: Record.Genesis) {
         script.line("step 'genesis: origin, anchors and the operator certificate'")
         script.line("O=$(jstr \"$W/line\" origin)")
-        script.line("printf '%s' \"$O\" | grep -q '^[^[:space:]+][^[:space:]+]*$' || fail 'the origin is empty or holds whitespace or +: finding invalid-origin'")
-        script.line("jlist \"$W/line\" anchors | grep -qx \"$A\" || fail 'the trust anchor is not listed in anchors: finding untrusted-ledger'")
+        script.line(
+            "printf '%s' \"$O\" | grep -q '^[^[:space:]+][^[:space:]+]*$' || fail 'the origin is empty or holds whitespace or +: finding invalid-origin'"
+        )
+        script.line(
+            "jlist \"$W/line\" anchors | grep -qx \"$A\" || fail 'the trust anchor is not listed in anchors: finding untrusted-ledger'"
+        )
         script.line("certof \"$W/line\" \"$W/c-0\"")
-        script.line("hasrole \"$W/c-0.pem\" operator || fail 'the operator certificate lacks the operator role: finding operator-invalid'")
+        script.line(
+            "hasrole \"$W/c-0.pem\" operator || fail 'the operator certificate lacks the operator role: finding operator-invalid'"
+        )
         script.line("chainverify \"$W/c-0.pem\" \"$W/c-0.chain.pem\" \"$T\"")
         script.line("ok \"origin $O; operator certificate chains to the trust anchor at $TIME\"")
     }
@@ -419,7 +482,9 @@ private struct Generator {
     mutating func certificateSteps() {
         script.line("step 'certificate: the chain at the record time (openssl verify -attime)'")
         script.line("certof \"$W/line\" \"$W/c-\(seq)\"")
-        script.line("say \"subject $(openssl x509 -in \"$W/c-\(seq).pem\" -noout -subject -nameopt RFC2253 | sed 's/^subject=//'), serial $(openssl x509 -in \"$W/c-\(seq).pem\" -noout -serial | sed 's/^serial=//')\"")
+        script.line(
+            "say \"subject $(openssl x509 -in \"$W/c-\(seq).pem\" -noout -subject -nameopt RFC2253 | sed 's/^subject=//'), serial $(openssl x509 -in \"$W/c-\(seq).pem\" -noout -serial | sed 's/^serial=//')\""
+        )
         script.line("chainverify \"$W/c-\(seq).pem\" \"$W/c-\(seq).chain.pem\" \"$T\"")
         script.line("ok 'the certificate chains to the trust anchor at the record time'")
         script.line()
@@ -430,8 +495,12 @@ private struct Generator {
     mutating func crlSteps(_ der: [UInt8]) {
         script.line("step 'crl: signed by a CA of a chain the ledger registered (or the anchor)'")
         script.line("crlof \"$W/line\" \"$W/crl.der\"")
-        script.line("openssl crl -inform DER -in \"$W/crl.der\" -out \"$W/crl.pem\" 2>/dev/null || fail 'the CRL does not parse'")
-        script.line("say \"issuer $(openssl crl -in \"$W/crl.pem\" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//'), thisUpdate $(openssl crl -in \"$W/crl.pem\" -noout -lastupdate | sed 's/^lastUpdate=//')\"")
+        script.line(
+            "openssl crl -inform DER -in \"$W/crl.der\" -out \"$W/crl.pem\" 2>/dev/null || fail 'the CRL does not parse'"
+        )
+        script.line(
+            "say \"issuer $(openssl crl -in \"$W/crl.pem\" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//'), thisUpdate $(openssl crl -in \"$W/crl.pem\" -noout -lastupdate | sed 's/^lastUpdate=//')\""
+        )
         guard let crl = try? CRL(der: der) else {
             script.line("fail 'the CRL does not parse'")
             return
@@ -439,7 +508,9 @@ private struct Generator {
         // The issuer: the anchor, a certificate of the genesis chain, or one of a certificate record's chain.
         if crl.isSignature(validUnder: input.anchor) {
             script.line("caprofile \"$ROOT\"")
-            script.line("openssl crl -in \"$W/crl.pem\" -CAfile \"$ROOT\" -noout 2>/dev/null || fail 'the CRL signature does not verify under the trust anchor: finding crl-signature-invalid'")
+            script.line(
+                "openssl crl -in \"$W/crl.pem\" -CAfile \"$ROOT\" -noout 2>/dev/null || fail 'the CRL signature does not verify under the trust anchor: finding crl-signature-invalid'"
+            )
             script.line("ok 'signed by the trust anchor'")
             return
         }
@@ -454,12 +525,18 @@ private struct Generator {
                 let untrusted = i == 0 ? "$W/c-\(s).chain.pem" : "$W/c-\(s).chain.pem"
                 proveRecord(s)
                 script.line("certof \"$W/rec-\(s)\" \"$W/c-\(s)\"")
-                script.line("say 'issuer certificate: \(i == 0 ? "the certificate" : "chain entry \(i - 1)") of the record at seq \(s)'")
+                script.line(
+                    "say 'issuer certificate: \(i == 0 ? "the certificate" : "chain entry \(i - 1)") of the record at seq \(s)'"
+                )
                 script.line("caprofile \"\(file)\"")
-                script.line("openssl crl -in \"$W/crl.pem\" -CAfile \"\(file)\" -noout 2>/dev/null || fail 'the CRL signature does not verify under its issuer: finding crl-signature-invalid'")
+                script.line(
+                    "openssl crl -in \"$W/crl.pem\" -CAfile \"\(file)\" -noout 2>/dev/null || fail 'the CRL signature does not verify under its issuer: finding crl-signature-invalid'"
+                )
                 script.line("chainverify \"\(file)\" \"\(untrusted)\" \"$T\"")
                 script.line("ok 'the CRL is signed by a CA whose chain is valid at the record time'")
-                script.line("say \"revokes: $(openssl crl -in \"$W/crl.pem\" -noout -text | sed -n 's/^ *Serial Number: //p' | tr '\\n' ' ')(from this record's position on, whatever their revocationDate)\"")
+                script.line(
+                    "say \"revokes: $(openssl crl -in \"$W/crl.pem\" -noout -text | sed -n 's/^ *Serial Number: //p' | tr '\\n' ' ')(from this record's position on, whatever their revocationDate)\""
+                )
                 return
             }
         }
@@ -469,10 +546,15 @@ private struct Generator {
     mutating func statementSteps(_ env: Envelope) {
         script.line("step 'statement: the DSSE envelope'")
         script.line("PT=$(jstr \"$W/line\" payloadType)")
-        script.line("[ \"$PT\" = 'application/vnd.in-toto+json' ] || fail \"payloadType $PT: finding unsupported-payload-type\"")
+        script.line(
+            "[ \"$PT\" = 'application/vnd.in-toto+json' ] || fail \"payloadType $PT: finding unsupported-payload-type\""
+        )
         script.line("b64d \"$(jstr \"$W/line\" payload)\" \"$W/payload\"")
-        script.comment("PAE(type, body) = \"DSSEv1\" SP len(type) SP type SP len(body) SP body (lengths in ASCII decimal bytes).")
-        script.line("{ printf 'DSSEv1 %s %s %s ' \"${#PT}\" \"$PT\" \"$(size \"$W/payload\")\"; cat \"$W/payload\"; } > \"$W/pae\"")
+        script.comment(
+            "PAE(type, body) = \"DSSEv1\" SP len(type) SP type SP len(body) SP body (lengths in ASCII decimal bytes).")
+        script.line(
+            "{ printf 'DSSEv1 %s %s %s ' \"${#PT}\" \"$PT\" \"$(size \"$W/payload\")\"; cat \"$W/payload\"; } > \"$W/pae\""
+        )
         script.line("PRED=$(jstr \"$W/payload\" predicateType)")
         script.line("say \"payload $(size \"$W/payload\") bytes, predicateType $PRED\"")
         script.line("case $PRED in")
@@ -483,9 +565,13 @@ private struct Generator {
         script.line("*) ROLE= ;;")
         script.line("esac")
         script.line("NSIG=$(grep -o '\"sig\":\"' \"$W/line\" | wc -l | tr -d ' ')")
-        script.line("[ \"$NSIG\" = \(env.signatures.count) ] || fail \"the envelope holds $NSIG signatures, not \(env.signatures.count)\"")
+        script.line(
+            "[ \"$NSIG\" = \(env.signatures.count) ] || fail \"the envelope holds $NSIG signatures, not \(env.signatures.count)\""
+        )
         script.line("grep -o '\"keyid\":\"[^\"]*\",\"sig\":\"[^\"]*\"' \"$W/line\" > \"$W/sigs\"")
-        script.line("[ \"$(wc -l < \"$W/sigs\" | tr -d ' ')\" = \(env.signatures.count) ] || fail 'the signatures are not {keyid, sig} objects'")
+        script.line(
+            "[ \"$(wc -l < \"$W/sigs\" | tr -d ' ')\" = \(env.signatures.count) ] || fail 'the signatures are not {keyid, sig} objects'"
+        )
         for (i, sig) in env.signatures.enumerated() {
             script.line()
             script.line("step 'statement: signature \(i + 1) of \(env.signatures.count)'")
@@ -493,21 +579,31 @@ private struct Generator {
             script.line("KEYID=$(jstr \"$W/sig\(i)\" keyid)")
             script.line("b64d \"$(jstr \"$W/sig\(i)\" sig)\" \"$W/sig\(i).bin\"")
             let keyid = sig.keyid.lowercased()
-            guard let reg = input.certificateRecords.first(where: { $0.seq < seq && $0.cert.fingerprint == keyid }) else {
-                script.line("fail \"no certificate record before seq \(seq) registers keyid $KEYID: finding unknown-signer\"")
+            guard let reg = input.certificateRecords.first(where: { $0.seq < seq && $0.cert.fingerprint == keyid })
+            else {
+                script.line(
+                    "fail \"no certificate record before seq \(seq) registers keyid $KEYID: finding unknown-signer\"")
                 continue
             }
             script.line("say \"keyid $KEYID: registered by the certificate record at seq \(reg.seq)\"")
             proveRecord(reg.seq)
             script.line("certof \"$W/rec-\(reg.seq)\" \"$W/c-\(reg.seq)\"")
-            script.line("[ \"$(sha256hex \"$W/c-\(reg.seq).der\")\" = \"$KEYID\" ] || fail 'keyid is not the SHA-256 of the registered certificate: finding unknown-signer'")
+            script.line(
+                "[ \"$(sha256hex \"$W/c-\(reg.seq).der\")\" = \"$KEYID\" ] || fail 'keyid is not the SHA-256 of the registered certificate: finding unknown-signer'"
+            )
             script.line("leafprofile \"$W/c-\(reg.seq).pem\"")
-            script.line("if [ -n \"$ROLE\" ]; then hasrole \"$W/c-\(reg.seq).pem\" \"$ROLE\" || fail \"the signer lacks urn:chiptrail:role:$ROLE: finding role-not-permitted\"; ok \"signer holds role $ROLE\"; else say \"$PRED: no fixed role (a retraction is checked against its target by chiptrail ledger verify; SPEC.md §7.6)\"; fi")
+            script.line(
+                "if [ -n \"$ROLE\" ]; then hasrole \"$W/c-\(reg.seq).pem\" \"$ROLE\" || fail \"the signer lacks urn:chiptrail:role:$ROLE: finding role-not-permitted\"; ok \"signer holds role $ROLE\"; else say \"$PRED: no fixed role (a retraction is checked against its target by chiptrail ledger verify; SPEC.md §7.6)\"; fi"
+            )
             script.line("pubkey \"$W/c-\(reg.seq).pem\" \"$W/k\(i).pub\"")
-            script.line("dssesig \"$W/pae\" \"$W/sig\(i).bin\" \"$W/k\(i).pub\" || fail \"the $(keytype \"$W/k\(i).pub\") signature over the PAE does not verify: finding signature-invalid\"")
+            script.line(
+                "dssesig \"$W/pae\" \"$W/sig\(i).bin\" \"$W/k\(i).pub\" || fail \"the $(keytype \"$W/k\(i).pub\") signature over the PAE does not verify: finding signature-invalid\""
+            )
             script.line("ok \"$(keytype \"$W/k\(i).pub\") signature over the PAE verifies\"")
             script.line("chainverify \"$W/c-\(reg.seq).pem\" \"$W/c-\(reg.seq).chain.pem\" \"$T\"")
-            script.line("ok 'the signer chains to the trust anchor at the record time (signer-not-yet-valid / signer-expired otherwise)'")
+            script.line(
+                "ok 'the signer chains to the trust anchor at the record time (signer-not-yet-valid / signer-expired otherwise)'"
+            )
             revocationChecks(certSeq: reg.seq, before: seq, at: input.target.record.time.seconds, label: "signer")
         }
     }
@@ -516,15 +612,20 @@ private struct Generator {
         script.line("step 'checkpoint record: commits to the \(seq) lines before it'")
         script.line("jnote \"$W/line\" \"$W/own.note\"")
         script.line("notetext \"$W/own.note\" \"$W/own.text\"")
-        script.line("[ \"$(sed -n 1p \"$W/own.text\")\" = \"$(jstr \"$W/rec-0\" origin)\" ] || fail 'the origin is not genesis origin: finding checkpoint-origin-mismatch'")
-        script.line("[ \"$(sed -n 2p \"$W/own.text\")\" = \(seq) ] || fail 'the size is not \(seq): finding checkpoint-size-mismatch'")
+        script.line(
+            "[ \"$(sed -n 1p \"$W/own.text\")\" = \"$(jstr \"$W/rec-0\" origin)\" ] || fail 'the origin is not genesis origin: finding checkpoint-origin-mismatch'"
+        )
+        script.line(
+            "[ \"$(sed -n 2p \"$W/own.text\")\" = \(seq) ] || fail 'the size is not \(seq): finding checkpoint-size-mismatch'"
+        )
         script.line("b64d \"$(sed -n 3p \"$W/own.text\")\" \"$W/own.root\"")
         if let tail = input.tailProof, isLedger {
             script.line("readline \"$LEDGER\" \(seq - 1) \"$W/last\"")
             script.line("leafhash \"$W/last\" \"$W/last.leaf\"")
             let files = (0..<tail.count).map { "\"$W/tail.p\($0)\"" }.joined(separator: " ")
             script.line("inclusion \"$W/last.leaf\" \(seq - 1) \(seq) \"$W/own.root\" \(files)")
-            script.line("ok \"line \(seq - 1) is the last leaf of the tree of size \(seq) with root $(hexof \"$W/own.root\")\"")
+            script.line(
+                "ok \"line \(seq - 1) is the last leaf of the tree of size \(seq) with root $(hexof \"$W/own.root\")\"")
         }
         script.line()
         script.line("step 'checkpoint record: operator signature'")
@@ -534,9 +635,14 @@ private struct Generator {
             guard let op = operatorFor(sig, before: seq) else { continue }
             any = true
             operatorKeyChecks(op, at: input.target.record.time, before: seq)
-            script.line("opsig \"$W/own.text\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(op).pem\"")
+            script.line(
+                "opsig \"$W/own.text\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(op).pem\""
+            )
         }
-        if !any { script.line("fail 'no signature line is by a registered operator key: finding checkpoint-signature-invalid'") }
+        if !any {
+            script.line(
+                "fail 'no signature line is by a registered operator key: finding checkpoint-signature-invalid'")
+        }
     }
 
     mutating func cosignatureRecordSteps(checkpoint cp: Int, note: String) {
@@ -549,13 +655,17 @@ private struct Generator {
         proveRecord(cp)
         if isLedger {
             script.line("readline \"$LEDGER\" \(cp) \"$W/cpline\"")
-            script.line("same \"$W/cpline\" \"$W/rec-\(cp)\" || fail 'line \(cp) of the ledger is not the checkpoint record this script embeds'")
+            script.line(
+                "same \"$W/cpline\" \"$W/rec-\(cp)\" || fail 'line \(cp) of the ledger is not the checkpoint record this script embeds'"
+            )
         }
         script.line("jnote \"$W/rec-\(cp)\" \"$W/cp\(cp).note\"")
         script.line("notetext \"$W/cp\(cp).note\" \"$W/cp\(cp).text\"")
         script.line("jnote \"$W/line\" \"$W/own.note\"")
         script.line("notetext \"$W/own.note\" \"$W/own.text\"")
-        script.line("same \"$W/own.text\" \"$W/cp\(cp).text\" || fail 'the cosigned text is not the text of checkpoint \(cp): finding cosignature-invalid'")
+        script.line(
+            "same \"$W/own.text\" \"$W/cp\(cp).text\" || fail 'the cosigned text is not the text of checkpoint \(cp): finding cosignature-invalid'"
+        )
         script.line("ok 'the same checkpoint text as seq \(cp)'")
         let own = (try? SignedNote(parsing: note))?.signatures ?? []
         let cpTime = cpItem.record.time
@@ -564,14 +674,19 @@ private struct Generator {
         for sig in own {
             if let op = operatorFor(sig, before: cp) {
                 operatorKeyChecks(op, at: cpTime, before: cp)
-                script.line("opsig \"$W/own.text\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(op).pem\"")
+                script.line(
+                    "opsig \"$W/own.text\" \(RecipeScript.quote(sig.name)) \(RecipeScript.quote(sig.base64)) \"$W/c-\(op).pem\""
+                )
                 continue
             }
             if witnessFor(sig, before: cp) != nil { witnesses += 1 }
-            witnessSteps(sig, checkpointSeq: cp, checkpointTime: cpTime, record: (seq, input.target.record.time), textFile: "$W/own.text")
+            witnessSteps(
+                sig, checkpointSeq: cp, checkpointTime: cpTime, record: (seq, input.target.record.time),
+                textFile: "$W/own.text")
         }
         if witnesses == 0 {
-            script.line("fail 'no cosignature by a witness registered before the checkpoint: finding cosignature-invalid'")
+            script.line(
+                "fail 'no cosignature by a witness registered before the checkpoint: finding cosignature-invalid'")
         } else {
             script.line("ok '\(witnesses) witness cosignature(s) verified'")
         }
@@ -585,13 +700,17 @@ private struct Generator {
         script.comment("RFC 6962: leaf hash = SHA-256(0x00 || line); interior = SHA-256(0x01 || left || right).")
         guard let proof = input.target.proof, let latest = input.latest else {
             let size = input.latest?.checkpoint.size ?? 0
-            script.line("say 'record \(seq) lies beyond the latest checkpoint (tree size \(size)): no inclusion proof exists yet (uncheckpointed tail, or the latest checkpoint and its cosignatures themselves)'")
+            script.line(
+                "say 'record \(seq) lies beyond the latest checkpoint (tree size \(size)): no inclusion proof exists yet (uncheckpointed tail, or the latest checkpoint and its cosignatures themselves)'"
+            )
             return
         }
         script.line("leafhash \"$W/line\" \"$W/leaf\"")
         script.line("say \"leaf hash $(hexof \"$W/leaf\")\"")
         let files = (0..<proof.count).map { "\"$W/target.p\($0)\"" }.joined(separator: " ")
         script.line("inclusion \"$W/leaf\" \(seq) \(latest.checkpoint.size) \"$W/cp.root\" \(files)")
-        script.line("ok 'record \(seq) is leaf \(seq) of the tree of size \(latest.checkpoint.size) that the checkpoint signs (\(proof.count) proof hashes)'")
+        script.line(
+            "ok 'record \(seq) is leaf \(seq) of the tree of size \(latest.checkpoint.size) that the checkpoint signs (\(proof.count) proof hashes)'"
+        )
     }
 }

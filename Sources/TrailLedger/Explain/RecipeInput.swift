@@ -113,7 +113,8 @@ extension RecipeInput {
                 }
             }
             latest = LatestCheckpoint(
-                note: merged.serialized, checkpoint: cp, seq: last.seq, time: last.time, cosignatureRecords: firstRecord)
+                note: merged.serialized, checkpoint: cp, seq: last.seq, time: last.time, cosignatureRecords: firstRecord
+            )
             source = try LedgerProofs.hashSource(forLedger: path, upTo: cp.size)
         }
         func proof(_ s: Int) throws -> [MerkleHash]? {
@@ -126,7 +127,8 @@ extension RecipeInput {
         }
         var tailProof: [MerkleHash]?
         if case .checkpoint = record.body, seq > 0 {
-            tailProof = try LedgerProofs.hashSource(forLedger: path, upTo: seq).inclusionProof(index: seq - 1, size: seq)
+            tailProof = try LedgerProofs.hashSource(forLedger: path, upTo: seq).inclusionProof(
+                index: seq - 1, size: seq)
         }
         let genesisItem = Item(seq: 0, record: gRecord, line: gLine, proof: try proof(0))
         return RecipeInput(
@@ -154,7 +156,9 @@ extension RecipeInput {
         }
         guard let target else {
             throw TrailError.usage(
-                "seq-out-of-range", "\(path) holds no entry with seq \(seq) (entries: \(bundle.entries.map { String($0.seq) }.joined(separator: ", ")))")
+                "seq-out-of-range",
+                "\(path) holds no entry with seq \(seq) (entries: \(bundle.entries.map { String($0.seq) }.joined(separator: ", ")))"
+            )
         }
         guard let genesis else {
             throw TrailError("bundle-genesis-missing", "\(path) holds no genesis entry at seq 0", file: path, seq: 0)
@@ -165,12 +169,15 @@ extension RecipeInput {
             cosignatureRecords: [:])
         return RecipeInput(
             source: .bundle(path: path), target: target, previous: previous, genesis: genesis, items: items,
-            latest: latest, tailProof: nil, anchor: try anchor(genesis: genesis, items: items, trust: trust, file: path))
+            latest: latest, tailProof: nil, anchor: try anchor(genesis: genesis, items: items, trust: trust, file: path)
+        )
     }
 
     /// The given trust anchor listed in genesis, else the self-signed certificate of the genesis chain (or of a
     /// certificate record's chain) that genesis lists.
-    private static func anchor(genesis: Item, items: [Int: Item], trust: [Certificate], file: String) throws -> Certificate {
+    private static func anchor(genesis: Item, items: [Int: Item], trust: [Certificate], file: String) throws
+        -> Certificate
+    {
         guard case .genesis(let g) = genesis.record.body else {
             throw TrailError("missing-genesis", "seq 0 of \(file) is not a genesis record", file: file, seq: 0)
         }

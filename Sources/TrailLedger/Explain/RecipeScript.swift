@@ -22,6 +22,8 @@ struct RecipeScript {
 
     /// `s` safe inside a single-quoted `say` argument on one line (no quote, no control character).
     static func plain(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { $0 == "'" || $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.map { $0 == "'" || $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
     }
 }
