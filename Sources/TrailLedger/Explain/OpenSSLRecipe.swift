@@ -111,10 +111,8 @@ private struct Generator {
         if let latest = input.latest { script.embed("checkpoint.note", Array(latest.note.utf8)) }
         var all = input.items
         all[0] = input.genesis
-        if case .bundle = input.source {
-            all[seq] = input.target
-            if let p = input.previous { all[p.seq] = p }
-        }
+        if case .bundle = input.source, let p = input.previous { all[p.seq] = p }
+        // A certificate or CRL target is embedded too: the checkpoint's keys may depend on it.
         for s in all.keys.sorted() {
             let item = all[s]!
             script.comment("seq \(s): \(item.record.type.rawValue) record")
@@ -522,7 +520,7 @@ private struct Generator {
             for (i, der) in certs.enumerated() {
                 guard let c = try? Certificate(der: der), crl.isSignature(validUnder: c) else { continue }
                 let file = i == 0 ? "$W/c-\(s).pem" : "$W/c-\(s).ch\(i - 1).pem"
-                let untrusted = i == 0 ? "$W/c-\(s).chain.pem" : "$W/c-\(s).chain.pem"
+                let untrusted = "$W/c-\(s).chain.pem"
                 proveRecord(s)
                 script.line("certof \"$W/rec-\(s)\" \"$W/c-\(s)\"")
                 script.line(
