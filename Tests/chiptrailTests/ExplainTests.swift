@@ -57,14 +57,15 @@ import TrailTestSupport
 
     // MARK: the sample
 
-    /// One or more records of each type (genesis, checkpoints, certificates, statements of every signer, the CRL,
-    /// the latest checkpoint and its cosignature), to keep the run short on a shared machine.
+    /// One or more records of each type (genesis, checkpoints, certificates, statements of every signer, the
+    /// retraction at seq 40, the CRL, the latest checkpoint and its cosignature), to keep the run short on a
+    /// shared machine.
     @Test func sampleRecordsPass() throws {
         let dir = TempDir()
         let bin = try Self.restrictedPath(in: dir)
         #expect(try Self.lines(Self.sample).count == 55)
         var types = Set<String>()
-        for seq in [0, 1, 3, 7, 9, 12, 13, 15, 48, 52, 53, 54] {
+        for seq in [0, 1, 3, 7, 9, 12, 13, 15, 40, 52, 53, 54] {
             let r = try Self.run(
                 try Self.explain(Self.sample, seq: seq), [Self.sample, Self.sampleRoot], in: dir, bin: bin)
             #expect(r.status == 0, "seq \(seq): \(r.stdout)\(r.stderr)")
@@ -343,5 +344,44 @@ import TrailTestSupport
         let crl = try Self.run(try Self.explain(ledger, seq: 3), [ledger, root], in: dir, bin: bin)
         #expect(crl.status == 0, "\(crl.stdout)")
         #expect(crl.stdout.contains("revokes: \(lab.cert.serialHex.uppercased())"))
+    }
+
+    @Test func retractionByAnotherOrganisationFails() throws {
+        let dir = TempDir()
+        let bin = try Self.restrictedPath(in: dir)
+        let pki = try PartyPKI()
+        let other = try pki.party(roles: [.lab], subject: "CN=Rival Lab,O=Rival Test Lab Inc,C=US", alg: .p256)
+        var f = try LedgerForger(pki: pki)
+        f.add(.certificate(cert: pki.lab.cert.der, chain: [pki.intermediate.der]), time: Samples.time(1))
+        f.add(.certificate(cert: other.cert.der, chain: [pki.intermediate.der]), time: Samples.time(1))
+        f.add(
+            .statement(try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [pki.lab])),
+            time: Samples.time(2))
+        let target = Digest.sha256Hex(f.lines[3])
+        // Same role, same subject, another organisation: written by hand, as append refuses it.
+        f.add(
+            .statement(try Samples.envelope(.retraction, predicate: Samples.retraction(of: target), signers: [other])),
+            time: Samples.time(3))
+        f.add(
+            .statement(
+                try Samples.envelope(.retraction, predicate: Samples.retraction(of: target), signers: [pki.lab])),
+            time: Samples.time(4))
+        try f.checkpoint(time: Samples.time(5))
+        let ledger = dir.file("retraction.jsonl")
+        try f.write(to: ledger)
+        let root = try dir.write("root.pem", pki.root.pem)
+        let v = try chiptrail(["ledger", "verify", ledger, "--trust", root])
+        #expect(v.stdout.contains("seq 4: error[retraction-invalid]"), "\(v.stdout)")
+        #expect(!v.stdout.contains("seq 5: error"), "\(v.stdout)")
+
+        let bad = try Self.run(try Self.explain(ledger, seq: 4), [ledger, root], in: dir, bin: bin)
+        #expect(bad.status == 1)
+        #expect(Self.failedStep(bad) == "retraction: the retracted statement", "\(bad.stdout)")
+        #expect(
+            bad.stdout.contains(
+                "shares no organisation and role with a signer of the target: finding retraction-invalid"))
+        let good = try Self.run(try Self.explain(ledger, seq: 5), [ledger, root], in: dir, bin: bin)
+        #expect(good.status == 0, "\(good.stdout)")
+        #expect(good.stdout.contains("ok: signer of O=Qualified Test Lab Inc with role lab, as a signer of the target"))
     }
 }

@@ -112,6 +112,7 @@ private struct Generator {
         var all = input.items
         all[0] = input.genesis
         if case .bundle = input.source, let p = input.previous { all[p.seq] = p }
+        if let r = input.retracted { all[r.seq] = r }
         // A certificate or CRL target is embedded too: the checkpoint's keys may depend on it.
         for s in all.keys.sorted() {
             let item = all[s]!
@@ -311,7 +312,7 @@ private struct Generator {
     mutating func proveRecord(_ s: Int) {
         guard !proven.contains(s) else { return }
         proven.insert(s)
-        let item = s == 0 ? input.genesis : input.items[s]
+        let item = s == 0 ? input.genesis : (input.items[s] ?? (input.retracted?.seq == s ? input.retracted : nil))
         script.line("[ \"$(jnum \"$W/rec-\(s)\" seq)\" = \(s) ] || fail 'the embedded record is not seq \(s)'")
         script.line("nocr \"$W/rec-\(s)\"")
         guard let proof = item?.proof, let size = input.latest?.checkpoint.size else {
@@ -591,7 +592,7 @@ private struct Generator {
             )
             script.line("leafprofile \"$W/c-\(reg.seq).pem\"")
             script.line(
-                "if [ -n \"$ROLE\" ]; then hasrole \"$W/c-\(reg.seq).pem\" \"$ROLE\" || fail \"the signer lacks urn:chiptrail:role:$ROLE: finding role-not-permitted\"; ok \"signer holds role $ROLE\"; else say \"$PRED: no fixed role (a retraction is checked against its target by chiptrail ledger verify; SPEC.md §7.6)\"; fi"
+                "if [ -n \"$ROLE\" ]; then hasrole \"$W/c-\(reg.seq).pem\" \"$ROLE\" || fail \"the signer lacks urn:chiptrail:role:$ROLE: finding role-not-permitted\"; ok \"signer holds role $ROLE\"; else say \"$PRED: no fixed role (a retraction is checked against its target below, SPEC.md §9.6)\"; fi"
             )
             script.line("pubkey \"$W/c-\(reg.seq).pem\" \"$W/k\(i).pub\"")
             script.line(
@@ -603,6 +604,69 @@ private struct Generator {
                 "ok 'the signer chains to the trust anchor at the record time (signer-not-yet-valid / signer-expired otherwise)'"
             )
             revocationChecks(certSeq: reg.seq, before: seq, at: input.target.record.time.seconds, label: "signer")
+        }
+        if RecipeInput.retractedHash(input.target.record) != nil { retractionSteps(env) }
+    }
+
+    /// SPEC.md §9.6: the target is an earlier statement (not a retraction) with the same subject, and every signer
+    /// shares a target signer's organisation (present on both) and one of its roles.
+    mutating func retractionSteps(_ env: Envelope) {
+        script.line()
+        script.line("step 'retraction: the retracted statement'")
+        script.line("R=$(jstr \"$W/payload\" retracts)")
+        guard let t = input.retracted, case .statement(let tenv) = t.record.body else {
+            script.line(
+                "fail \"no earlier record of the \(isLedger ? "ledger" : "bundle") has line hash $R (only statements can be retracted): finding retraction-invalid\""
+            )
+            return
+        }
+        script.line("say \"retracts $R: the statement at seq \(t.seq)\"")
+        proveRecord(t.seq)
+        script.line(
+            "[ \"$(sha256hex \"$W/rec-\(t.seq)\")\" = \"$R\" ] || fail 'the record at seq \(t.seq) does not have that line hash'"
+        )
+        script.line(
+            "[ \"$(jstr \"$W/rec-\(t.seq)\" type)\" = statement ] || fail 'only statements can be retracted: finding retraction-invalid'"
+        )
+        script.line("b64d \"$(jstr \"$W/rec-\(t.seq)\" payload)\" \"$W/tpayload\"")
+        script.line(
+            "[ \"$(jstr \"$W/tpayload\" predicateType)\" != urn:chiptrail:retraction:v1 ] || fail 'a retraction cannot be retracted: finding retraction-invalid'"
+        )
+        script.line(
+            "[ \"$(jstr \"$W/tpayload\" name)\" = \"$(jstr \"$W/payload\" name)\" ] || fail 'the subject name differs from the target: finding retraction-invalid'"
+        )
+        script.line(
+            "[ \"$(jstr \"$W/tpayload\" sha256)\" = \"$(jstr \"$W/payload\" sha256)\" ] || fail 'the subject digest differs from the target: finding retraction-invalid'"
+        )
+        script.line("ok \"same subject $(jstr \"$W/payload\" name), digest $(jstr \"$W/payload\" sha256)\"")
+        var targetFiles: [String] = []
+        for sig in tenv.signatures {
+            guard
+                let reg = input.certificateRecords.first(where: {
+                    $0.seq < t.seq && $0.cert.fingerprint == sig.keyid.lowercased()
+                })
+            else { continue }
+            proveRecord(reg.seq)
+            script.line("certof \"$W/rec-\(reg.seq)\" \"$W/c-\(reg.seq)\"")
+            targetFiles.append("\"$W/c-\(reg.seq).pem\"")
+        }
+        for sig in env.signatures {
+            guard
+                let reg = input.certificateRecords.first(where: {
+                    $0.seq < seq && $0.cert.fingerprint == sig.keyid.lowercased()
+                })
+            else { continue }
+            script.line("MATCH=")
+            script.line("O=$(org \"$W/c-\(reg.seq).pem\")")
+            script.line("for G in \(targetFiles.joined(separator: " ")); do")
+            script.line("    [ -n \"$O\" ] && [ \"$O\" = \"$(org \"$G\")\" ] || continue")
+            script.line(
+                "    for role in $(roles \"$G\"); do hasrole \"$W/c-\(reg.seq).pem\" \"$role\" && MATCH=$role; done")
+            script.line("done")
+            script.line(
+                "[ -n \"$MATCH\" ] || fail \"the signer (O=$O) shares no organisation and role with a signer of the target: finding retraction-invalid\""
+            )
+            script.line("ok \"signer of O=$O with role $MATCH, as a signer of the target\"")
         }
     }
 

@@ -43,6 +43,8 @@ struct RecipeInput {
     var tailProof: [MerkleHash]?
     /// The trust anchor the recipe embeds (the user may pass another as `$2`).
     var anchor: Certificate
+    /// For a retraction: the earlier record whose line hash it names, when the ledger or bundle holds one.
+    var retracted: Item? = nil
 
     var certificateRecords: [(seq: Int, cert: Certificate, chain: [Certificate])] {
         items.keys.sorted().compactMap { seq in
@@ -131,10 +133,18 @@ extension RecipeInput {
                 index: seq - 1, size: seq)
         }
         let genesisItem = Item(seq: 0, record: gRecord, line: gLine, proof: try proof(0))
+        var retracted: Item?
+        if let hash = retractedHash(record) {
+            var found: (Record, [UInt8])?
+            try LedgerReader.forEach(path: path) { r, bytes in
+                if found == nil, r.seq < seq, Digest.sha256Hex(bytes) == hash { found = (r, bytes) }
+            }
+            if let (r, bytes) = found { retracted = Item(seq: r.seq, record: r, line: bytes, proof: try proof(r.seq)) }
+        }
         return RecipeInput(
             source: .ledger(path: path), target: Item(seq: seq, record: record, line: line, proof: try proof(seq)),
             previous: nil, genesis: genesisItem, items: items, latest: latest, tailProof: tailProof,
-            anchor: try anchor(genesis: genesisItem, items: items, trust: trust, file: path))
+            anchor: try anchor(genesis: genesisItem, items: items, trust: trust, file: path), retracted: retracted)
     }
 
     /// Gathers a recipe's input from a proof bundle for its entry `seq`.
@@ -154,6 +164,13 @@ extension RecipeInput {
             if e.seq == 0, r.type == .genesis { genesis = item }
             if r.type == .certificate || r.type == .crl { items[e.seq] = item }
         }
+        var retracted: Item?
+        if let t = target, let hash = retractedHash(t.record),
+            let e = bundle.entries.first(where: { $0.seq < seq && Digest.sha256Hex($0.line) == hash }),
+            let r = try? Record.parse(line: e.line)
+        {
+            retracted = Item(seq: e.seq, record: r, line: e.line, proof: e.proof)
+        }
         guard let target else {
             throw TrailError.usage(
                 "seq-out-of-range",
@@ -169,8 +186,17 @@ extension RecipeInput {
             cosignatureRecords: [:])
         return RecipeInput(
             source: .bundle(path: path), target: target, previous: previous, genesis: genesis, items: items,
-            latest: latest, tailProof: nil, anchor: try anchor(genesis: genesis, items: items, trust: trust, file: path)
-        )
+            latest: latest, tailProof: nil,
+            anchor: try anchor(genesis: genesis, items: items, trust: trust, file: path),
+            retracted: retracted)
+    }
+
+    /// The lowercase hex line hash a retraction statement names; nil for any other record.
+    static func retractedHash(_ r: Record) -> String? {
+        guard case .statement(let env) = r.body, let checked = try? CheckedStatement(envelope: env),
+            case .retraction(let p) = checked.predicate
+        else { return nil }
+        return p.retracts.lowercased()
     }
 
     /// The given trust anchor listed in genesis, else the self-signed certificate of the genesis chain (or of a

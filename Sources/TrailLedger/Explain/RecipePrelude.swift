@@ -167,6 +167,10 @@ enum RecipePrelude {
                 case $ku in *"CRL Sign"*) ;; *) fail "the CRL issuer's keyUsage lacks cRLSign: finding crl-issuer-not-ca" ;; esac
             fi
         }
+        # org CERT.pem: the subject's first organizationName (empty when it has none).
+        org() { openssl x509 -in "$1" -noout -subject -nameopt multiline,utf8,-esc_msb | sed -n 's/^ *organizationName *= //p' | head -n 1; }
+        # roles CERT.pem: the chiptrail roles of its subjectAltName URIs, one per line.
+        roles() { openssl x509 -in "$1" -noout -ext subjectAltName 2>/dev/null | tr ',' '\n' | sed -n 's/^ *URI:urn:chiptrail:role://p'; }
         # cn CERT.pem: the subject's commonName.
         cn() { openssl x509 -in "$1" -noout -subject -nameopt multiline,utf8,-esc_msb | sed -n 's/^ *commonName *= //p' | head -n 1; }
         # chainverify LEAF.pem UNTRUSTED.pem EPOCH: openssl's path validation at that time, no CRLs.
