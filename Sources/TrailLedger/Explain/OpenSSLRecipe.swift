@@ -575,7 +575,7 @@ private struct Generator {
             script.line()
             script.line("step 'statement: signature \(i + 1) of \(env.signatures.count)'")
             script.line("sed -n \(i + 1)p \"$W/sigs\" > \"$W/sig\(i)\"")
-            script.line("KEYID=$(jstr \"$W/sig\(i)\" keyid)")
+            script.line("KEYID=$(jstr \"$W/sig\(i)\" keyid | tr 'A-F' 'a-f')")
             script.line("b64d \"$(jstr \"$W/sig\(i)\" sig)\" \"$W/sig\(i).bin\"")
             let keyid = sig.keyid.lowercased()
             guard let reg = input.certificateRecords.first(where: { $0.seq < seq && $0.cert.fingerprint == keyid })
@@ -613,7 +613,7 @@ private struct Generator {
     mutating func retractionSteps(_ env: Envelope) {
         script.line()
         script.line("step 'retraction: the retracted statement'")
-        script.line("R=$(jstr \"$W/payload\" retracts)")
+        script.line("R=$(jstr \"$W/payload\" retracts | tr 'A-F' 'a-f')")
         guard let t = input.retracted, case .statement(let tenv) = t.record.body else {
             script.line(
                 "fail \"no earlier record of the \(isLedger ? "ledger" : "bundle") has line hash $R (only statements can be retracted): finding retraction-invalid\""
