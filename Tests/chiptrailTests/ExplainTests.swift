@@ -384,4 +384,47 @@ import TrailTestSupport
         #expect(good.status == 0, "\(good.stdout)")
         #expect(good.stdout.contains("ok: signer of O=Qualified Test Lab Inc with role lab, as a signer of the target"))
     }
+
+    /// A CRL counts from its record's position, whatever its dates: openssl refuses it as "not yet valid" at the
+    /// record time, and the script says so, but decides by the ledger rule.
+    @Test func crlDatesDoNotMatterToTheLedger() throws {
+        let dir = TempDir()
+        let bin = try Self.restrictedPath(in: dir)
+        let pki = try PartyPKI()
+        let retired = try pki.party(roles: [.lab], subject: "CN=Retired Lab Key,O=Qualified Test Lab Inc,C=US")
+        let future = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
+        let crl = try CRLBuilder.build(
+            issuer: pki.intermediate, issuerKey: pki.intermediateKey,
+            revoked: [CRL.Entry(serialHex: retired.cert.serialHex, revocationDate: future, reason: nil)], crlNumber: 1,
+            thisUpdate: future, nextUpdate: PartyPKI.notAfter)
+        var f = try LedgerForger(pki: pki)
+        f.add(.certificate(cert: pki.lab.cert.der, chain: [pki.intermediate.der]), time: Samples.time(1))
+        f.add(.certificate(cert: retired.cert.der, chain: [pki.intermediate.der]), time: Samples.time(1))
+        f.add(.crl(crl.der), time: Samples.time(2))
+        f.add(
+            .statement(try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [pki.lab])),
+            time: Samples.time(3))
+        f.add(
+            .statement(try Samples.envelope(.labTest, predicate: Samples.labTest(tpp: 15000), signers: [retired])),
+            time: Samples.time(3))
+        try f.checkpoint(time: Samples.time(4))
+        let ledger = dir.file("dates.jsonl")
+        try f.write(to: ledger)
+        let root = try dir.write("root.pem", pki.root.pem)
+        let v = try chiptrail(["ledger", "verify", ledger, "--trust", root])
+        #expect(v.stdout.contains("seq 5: error[signer-revoked]"), "\(v.stdout)")
+        #expect(!v.stdout.contains("seq 4: error"), "\(v.stdout)")
+
+        let good = try Self.run(try Self.explain(ledger, seq: 4), [ledger, root], in: dir, bin: bin)
+        #expect(good.status == 0, "\(good.stdout)")
+        #expect(
+            good.stdout.contains(
+                "ok: serial \(pki.lab.cert.serialHex.uppercased()) is not on the CRL recorded at seq 3"))
+        #expect(good.stdout.contains("note (openssl differs from the ledger rule): openssl verify -crl_check says:"))
+        #expect(good.stdout.contains("CRL is not yet valid"))
+        let revoked = try Self.run(try Self.explain(ledger, seq: 5), [ledger, root], in: dir, bin: bin)
+        #expect(revoked.status == 1)
+        #expect(Self.failedStep(revoked) == "statement: signature 1 of 1", "\(revoked.stdout)")
+        #expect(revoked.stdout.contains("is revoked by the CRL recorded at seq 3, before this record"))
+    }
 }
