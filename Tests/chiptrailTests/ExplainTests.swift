@@ -215,6 +215,14 @@ import TrailTestSupport
             #expect(r.status == 0, "seq \(e.seq): \(r.stdout)")
             #expect(r.stdout.hasSuffix("ALL CHECKS PASSED for seq \(e.seq)\n"))
         }
+        // A changed proof hash in a bundle's script.
+        let script = try chiptrail(["bundle", "explain", bundle, "--seq", "12", "--openssl"]).stdout
+        var lines = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let i = try #require(lines.firstIndex(of: "emb target.p0 <<'B64'")) + 1
+        lines[i] = (lines[i].first == "A" ? "B" : "A") + lines[i].dropFirst()
+        let bad = try Self.run(lines.joined(separator: "\n"), [Self.sampleRoot], in: dir, bin: bin)
+        #expect(bad.status == 1)
+        #expect(Self.failedStep(bad) == "record 12: leaf hash and inclusion proof", "\(bad.stdout)")
         // An entry the bundle does not hold.
         let missing = try chiptrail(["bundle", "explain", bundle, "--seq", "10", "--openssl"])
         #expect(missing.status == 64)
