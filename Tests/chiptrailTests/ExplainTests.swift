@@ -195,6 +195,10 @@ import TrailTestSupport
         #expect(r2.status == 1)
         #expect(Self.failedStep(r2) == "genesis and trust anchor", "\(r2.stdout)")
         #expect(r2.stdout.contains("finding untrusted-ledger"))
+        // Nor does chiptrail embed an anchor that genesis does not list.
+        let g = try chiptrail(["ledger", "explain", Self.sample, "--seq", "12", "--openssl", "--trust", root])
+        #expect(g.status == 1)
+        #expect(g.stderr.contains("seq 0: error[untrusted-ledger]"), "\(g.stderr)")
     }
 
     @Test func sampleBundleEntriesPass() throws {

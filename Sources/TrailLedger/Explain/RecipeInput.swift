@@ -209,6 +209,12 @@ extension RecipeInput {
         }
         let listed = Set(g.anchors.map { $0.lowercased() })
         if let t = trust.first(where: { listed.contains($0.fingerprint) }) { return t }
+        guard trust.isEmpty else {
+            throw TrailError(
+                "untrusted-ledger", "no --trust certificate is listed in the genesis anchors of \(file)",
+                remedy: "pass the root certificate whose SHA-256 genesis lists (\(g.anchors.joined(separator: ", ")))",
+                file: file, seq: 0)
+        }
         var candidates = g.chain
         for seq in items.keys.sorted() {
             if case .certificate(_, let chain) = items[seq]!.record.body { candidates += chain }
