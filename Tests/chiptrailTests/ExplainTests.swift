@@ -439,4 +439,41 @@ import TrailTestSupport
         #expect(Self.failedStep(revoked) == "statement: signature 1 of 1", "\(revoked.stdout)")
         #expect(revoked.stdout.contains("is revoked by the CRL recorded at seq 3, before this record"))
     }
+
+    /// DSSE base64 may be URL-safe and unpadded (SPEC.md §8.2): the script normalises it before decoding.
+    @Test func urlSafeUnpaddedEnvelopePasses() throws {
+        let dir = TempDir()
+        let bin = try Self.restrictedPath(in: dir)
+        let pki = try PartyPKI()
+        var f = try LedgerForger(pki: pki)
+        f.add(.certificate(cert: pki.lab.cert.der, chain: [pki.intermediate.der]), time: Samples.time(1))
+        // A signature whose standard form holds '+' or '/', so that the URL-safe form differs in more than padding.
+        var env = try Samples.envelope(.labTest, predicate: Samples.labTest(), signers: [pki.lab])
+        for tpp in 15000..<15050 where !Base64.encode(env.signatures[0].sig).contains(where: { $0 == "+" || $0 == "/" })
+        {
+            env = try Samples.envelope(.labTest, predicate: Samples.labTest(tpp: Double(tpp)), signers: [pki.lab])
+        }
+        let standard = Base64.encode(env.signatures[0].sig)
+        #expect(standard.contains(where: { $0 == "+" || $0 == "/" }))
+        func urlSafe(_ b64: String) -> String {
+            String(b64.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }.filter { $0 != "=" })
+        }
+        let record = Record(seq: 2, time: Samples.time(2), prev: Digest.sha256Hex(f.lines[1]), body: .statement(env))
+        var text = String(decoding: record.line, as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"sig\":\"\(standard)\"", with: "\"sig\":\"\(urlSafe(standard))\"")
+        let payload = Base64.encode(env.payload)
+        text = text.replacingOccurrences(of: "\"payload\":\"\(payload)\"", with: "\"payload\":\"\(urlSafe(payload))\"")
+        #expect(text.contains(urlSafe(standard)))
+        f.add(Array(text.utf8))
+        try f.checkpoint(time: Samples.time(3))
+        let ledger = dir.file("urlsafe.jsonl")
+        try f.write(to: ledger)
+        let root = try dir.write("root.pem", pki.root.pem)
+        let v = try chiptrail(["ledger", "verify", ledger, "--trust", root, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any])
+        #expect(report["integrity"] as? String == "ok", "\(v.stdout)")
+        let r = try Self.run(try Self.explain(ledger, seq: 2), [ledger, root], in: dir, bin: bin)
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains("ok: ed25519 signature over the PAE verifies"))
+    }
 }
