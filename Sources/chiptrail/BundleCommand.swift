@@ -6,7 +6,7 @@ import TrailLedger
 
 struct BundleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bundle", abstract: "Verify proof bundles offline.", subcommands: [BundleVerify.self])
+        commandName: "bundle", abstract: "Verify proof bundles offline.", subcommands: [BundleVerify.self, BundleExplain.self])
 }
 
 struct BundleVerify: AsyncParsableCommand {

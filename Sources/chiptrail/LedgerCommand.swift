@@ -5,6 +5,6 @@ struct LedgerCommand: AsyncParsableCommand {
         commandName: "ledger", abstract: "Create, append to, verify and prove the ledger.",
         subcommands: [
             LedgerInit.self, LedgerAppend.self, LedgerVerify.self, LedgerShow.self, LedgerCheckpointCommand.self,
-            LedgerRepair.self, LedgerProve.self, LedgerCosign.self, LedgerConsistency.self,
+            LedgerRepair.self, LedgerProve.self, LedgerCosign.self, LedgerConsistency.self, LedgerExplain.self,
         ])
 }
