@@ -53,7 +53,7 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting(format: format) {
-                let text = try FileIO.readText(keyFile)
+                let text = try readInputText(keyFile, what: "key")
                 let pub: PublicKey
                 if text.contains("-----BEGIN PUBLIC KEY-----") {
                     pub = try PublicKey(pem: text, file: keyFile)

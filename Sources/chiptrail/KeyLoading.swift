@@ -12,7 +12,7 @@ struct KeyFileOptions: ParsableArguments {
 
 /// Loads a private key file, asking for the passphrase only when the key is encrypted.
 func loadPrivateKey(_ path: String, _ options: KeyFileOptions) throws -> PrivateKey {
-    let text = try FileIO.readText(path)
+    let text = try readInputText(path, what: "key")
     if !options.insecureKeyPermissions {
         var st = stat()
         if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {

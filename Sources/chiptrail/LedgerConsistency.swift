@@ -20,8 +20,10 @@ struct LedgerConsistency: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting(format: format) {
+            let input = try InputFile(ledger)
             let result = try CheckpointConsistency.check(
-                old: try FileIO.readText(old), new: try FileIO.readText(new), ledger: ledger)
+                old: try readInputText(old, what: "checkpoint"), new: try readInputText(new, what: "checkpoint"),
+                ledger: input.path)
             if format == .json {
                 printJSON([
                     "consistent": true,

@@ -1,43 +1,75 @@
 import Foundation
 import TrailCrypto
+import TrailCompliance
 import TrailLedger
 
-/// Every certificate in the PEM (or DER) files at `paths`, in order.
+/// Every certificate in the PEM (or DER) files at `paths`, in order; `no-certificate` (exit 65) for a file that holds
+/// none (a key file given as `--trust`, say), naming the file and what it holds instead.
 func loadCertificates(_ paths: [String]) throws -> [Certificate] {
     var out: [Certificate] = []
     for p in paths {
-        let bytes = try FileIO.read(p)
+        let bytes = try readInput(p, what: "certificate")
         if bytes.first == 0x30 {
-            out.append(try Certificate(der: bytes))
-        } else {
-            out += try Certificate.all(pem: String(decoding: bytes, as: UTF8.self), file: p)
+            do {
+                out.append(try Certificate(der: bytes))
+            } catch let e as TrailError {
+                throw e.at(file: p)
+            }
+            continue
         }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let certs = try Certificate.all(pem: text, file: p)
+        guard !certs.isEmpty else { throw noCertificate(p, text: text) }
+        out += certs
     }
     return out
+}
+
+/// `no-certificate`: `path` holds no certificate; says which PEM blocks it holds (their labels only: a private key's
+/// contents are never shown).
+func noCertificate(_ path: String, text: String) -> TrailError {
+    let labels = (try? PEM.blocks(in: text, file: path).map(\.label)) ?? []
+    let holds = labels.isEmpty ? "no PEM block" : Array(Set(labels)).sorted().joined(separator: ", ")
+    let keyHint = labels.contains { $0.hasSuffix("PRIVATE KEY") || $0.hasSuffix("PUBLIC KEY") }
+        ? " — a key file, not a certificate" : ""
+    return TrailError.malformed(
+        "no-certificate", "no certificate in \(path) (it holds \(holds)\(keyHint))",
+        remedy: "give the PEM or DER certificate file (-----BEGIN CERTIFICATE-----)"
+    ).at(file: path)
 }
 
 /// The one certificate in the file at `path`.
 func loadCertificate(_ path: String) throws -> Certificate {
     guard let c = try loadCertificates([path]).first else {
-        throw TrailError.malformed("no-certificate", "\(path) holds no certificate").at(file: path)
+        throw TrailError.malformed("no-certificate", "no certificate in \(path)").at(file: path)
     }
     return c
 }
 
 /// A CRL from PEM or DER.
 func loadCRL(_ path: String) throws -> CRL {
-    let bytes = try FileIO.read(path)
-    if bytes.first == 0x30 { return try CRL(der: bytes) }
-    return try CRL(pem: String(decoding: bytes, as: UTF8.self), file: path)
+    let bytes = try readInput(path, what: "CRL")
+    do {
+        if bytes.first == 0x30 { return try CRL(der: bytes) }
+        return try CRL(pem: String(decoding: bytes, as: UTF8.self), file: path)
+    } catch let e as TrailError {
+        throw e.file == nil ? e.at(file: path) : e
+    }
 }
 
 /// A DSSE envelope file.
 func loadEnvelope(_ path: String) throws -> Envelope {
     do {
-        return try Envelope(json: try FileIO.read(path))
+        return try Envelope(json: try readInput(path, what: "envelope"))
     } catch let e as TrailError {
         throw e.at(file: path)
     }
+}
+
+/// A policy file, or the built-in H200 rule without one.
+func loadPolicy(_ path: String?) throws -> Policy {
+    guard let path else { return .h200 }
+    return try Policy.load(json: try readInput(path, what: "policy"), file: path)
 }
 
 /// A progress line on stderr, shown only on a terminal and never in JSON mode.

@@ -12,7 +12,7 @@ struct ReportCommand: AsyncParsableCommand {
             HTML page: no scripts, no network, printable. Exit 0 when the report is written, whatever it shows.
             """)
 
-    @Argument(help: "The ledger file.") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
     @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
     @Option(help: "Where to write the HTML report.") var html: String
     @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
@@ -23,11 +23,12 @@ struct ReportCommand: AsyncParsableCommand {
             guard !trust.isEmpty else {
                 throw TrailError.usage("no-trust-anchor", "report needs --trust ROOT.pem (the ledger's root)")
             }
-            let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
+            let pol = try loadPolicy(policy)
+            let input = try InputFile(ledger)
             let check = try LedgerCheck.run(
-                path: ledger, options: VerifyOptions(trust: try loadCertificates(trust)), policy: pol,
-                progress: { Progress("verifying \(ledger)", total: $0, format: format) })
-            let page = HTMLReport.render(check, ledger: (ledger as NSString).lastPathComponent)
+                path: input.path, options: VerifyOptions(trust: try loadCertificates(trust)), policy: pol,
+                progress: { Progress("verifying \(Terminal.safe(input.name))", total: $0, format: format) })
+            let page = HTMLReport.render(check, ledger: FileIO.fileName(of: input.name))
             try FileIO.writeAtomically(Array(page.utf8), to: html, mode: 0o644, overwrite: true)
             if format == .json {
                 printJSON([
