@@ -76,7 +76,6 @@ struct LedgerAppend: AsyncParsableCommand {
     func run() async throws {
         showIndexProgress(ledger, format: format)
         try await reporting(format: format) {
-            try InputFile.requireRegular(ledger, for: "ledger append")
             let chainCerts = try loadCertificates(chain)
             var items: [AppendItem] = try cert.map { .certificate(try loadCertificate($0), chain: chainCerts) }
             // Regular files are read and parsed in parallel (a bulk append of thousands); pipes one by one.
@@ -96,6 +95,7 @@ struct LedgerAppend: AsyncParsableCommand {
             }
             let labels = cert + envelopes + crl + cosignature
             let key = try loadPrivateKey(operatorKey, keyOptions)
+            try InputFile.requireRegular(ledger, for: "ledger append")
             let result = try Ledger.append(
                 path: ledger, operatorKey: key, items: items, labels: labels, trust: try loadCertificates(trust))
             let known = result.alreadyRegistered.map { (file: labels[$0.item], seq: $0.seq) }

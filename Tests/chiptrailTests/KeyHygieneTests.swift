@@ -79,7 +79,7 @@ import TrailTestSupport
         ]
         for args in refused {
             let r = try chiptrail(args)
-            #expect(r.status == 64, "\(args): \(r.stderr)")
+            #expect(r.status == 77, "\(args): \(r.stderr)")
             #expect(r.stderr.contains("insecure-key-permissions"), "\(args): \(r.stderr)")
             #expect(r.stderr.contains("chmod 600"), "the error says what to do")
             let ok = try chiptrail(args + ["--insecure-key-permissions"])
@@ -89,7 +89,7 @@ import TrailTestSupport
         let append = try chiptrail([
             "ledger", "append", dir.file("none.jsonl"), "--operator-key", key, "--passphrase-file", pass,
         ])
-        #expect(append.status == 64 && append.stderr.contains("insecure-key-permissions"), "\(append.stderr)")
+        #expect(append.status == 77 && append.stderr.contains("insecure-key-permissions"), "\(append.stderr)")
     }
 
     /// Runs many commands, including error paths, and greps every stdout and stderr for key material.

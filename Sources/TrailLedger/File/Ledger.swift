@@ -239,17 +239,12 @@ public enum Ledger {
         return given.filter { !$0.isSelfIssued && given1.insert($0.fingerprint).inserted }
     }
 
-    /// Where the envelope of item `i` already stands: the seq of the same envelope in the ledger, or the earlier
+    /// Where the envelope of item `i` already stands: the seq of the same envelope in the ledger, else the earlier
     /// item of this batch. Scans the ledger — only on this refusal path.
     static func duplicateText(
         _ env: Envelope, item i: Int, items: [AppendItem], path: String, label: (Int) -> String
     ) throws -> String {
         let key = env.duplicateKey
-        for j in 0..<i {
-            if case .envelope(let other) = items[j], other.duplicateKey == key {
-                return "the same envelope (payload and signatures) is also \(label(j)) in this batch"
-            }
-        }
         var found: Int?
         let marker = Array("\"type\":\"statement\"".utf8)
         let reader = try LineReader(path: path)
@@ -259,8 +254,13 @@ public enum Ledger {
             else { continue }
             found = index
         }
-        guard let found else { return "the same envelope (payload and signatures) is already in the ledger" }
-        return "the same envelope (payload and signatures) already stands at seq \(found)"
+        if let found { return "the same envelope (payload and signatures) already stands at seq \(found)" }
+        for j in 0..<i {
+            if case .envelope(let other) = items[j], other.duplicateKey == key {
+                return "the same envelope (payload and signatures) is also \(label(j)) in this batch"
+            }
+        }
+        return "the same envelope (payload and signatures) is already in the ledger"
     }
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
