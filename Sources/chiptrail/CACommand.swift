@@ -114,7 +114,7 @@ struct CACommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let why = try RevocationReason.parse(reason)
-                let target = try Certificate.load(file: cert)[0]
+                let target = try loadCertificate(cert)
                 let authority = try openCA(ca, keyOptions)
                 let crl = try authority.revoke(target, reason: why, crlDays: crlDays)
                 print("revoked \(Terminal.safe(target.subject.string)) serial \(target.serialHex) (\(why.rawValue))")

@@ -13,7 +13,7 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting(format: format) {
-                let cert = try Certificate.load(file: certFile)[0]
+                let cert = try loadCertificate(certFile)
                 let keyID = (try? cert.publicKey)?.keyID
                 if format == .json {
                     var obj: [String: Any] = [
@@ -65,9 +65,9 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting(format: format) {
-                let certs = try Certificate.load(file: certFile)
-                let anchors = try trust.flatMap { try Certificate.load(file: $0) }
-                let intermediates = Array(certs.dropFirst()) + (try chain.flatMap { try Certificate.load(file: $0) })
+                let certs = try loadCertificates([certFile])
+                let anchors = try loadCertificates(trust)
+                let intermediates = Array(certs.dropFirst()) + (try loadCertificates(chain))
                 let crls = try crl.map { try loadCRL($0) }
                 let time = try at.map { try CertificateTime.parseOption($0, option: "--at") } ?? Date()
                 let requiredRole = try role.map(Role.parse)
