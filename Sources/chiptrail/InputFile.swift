@@ -6,7 +6,8 @@ import TrailCrypto
 /// The verifier reads lines back by their byte offset (signatures in a second phase, retraction targets, checkpoint
 /// subtrees), so a pipe — `-` (stdin), `/dev/stdin`, `<(gunzip -c L.gz)`, a named FIFO — is first copied, streaming
 /// with constant memory, to a private temporary file (mode 0600 in a 0700 directory under `$TMPDIR`), which is
-/// removed when this object goes away. A regular file is read where it is. Anything else (a terminal, a directory,
+/// removed when this object goes away (callers keep it alive with `withExtendedLifetime` while the library reads
+/// `path`: Swift may end an object's lifetime after its last use). A regular file is read where it is. Anything else (a terminal, a directory,
 /// a device) is refused: `/dev/zero` would never end.
 final class InputFile {
     /// What messages call the input: the argument as given, `stdin` for `-`.
@@ -54,8 +55,8 @@ final class InputFile {
     }
 
     deinit {
+        // The name stays registered: an error thrown while reading is printed after this object is gone.
         guard let directory else { return }
-        Self.registry.remove(path)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -162,10 +163,6 @@ final class InputFile {
             lock.withLock { copies.append((path, directory, name)) }
         }
 
-        func remove(_ path: String) {
-            lock.withLock { copies.removeAll { $0.path == path } }
-        }
-
         func renamed(_ text: String) -> String {
             lock.withLock {
                 var t = text
@@ -212,7 +209,7 @@ final class DelayedNotice: @unchecked Sendable {
 func readInput(_ path: String, what: String = "input") throws -> [UInt8] {
     if path == "-" || isPipe(path) {
         let input = try InputFile(path, what: what)
-        return try FileIO.read(input.path)
+        return try withExtendedLifetime(input) { try FileIO.read(input.path) }
     }
     var st = stat()
     guard stat(path, &st) == 0 else { throw InputFile.openError(path, errno: errno, what: what) }

@@ -13,6 +13,8 @@ struct LedgerCheckpointCommand: AsyncParsableCommand {
     func run() async throws {
         try await reporting {
             let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let latest = try LedgerReader.latestCheckpoint(path: input.path)
             // Saved to a file (`> checkpoint.txt`), the note keeps its exact bytes (its signature covers them); on a
             // terminal, the characters a terminal acts on are shown escaped.

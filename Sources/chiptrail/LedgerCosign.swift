@@ -26,6 +26,8 @@ struct LedgerCosign: AsyncParsableCommand {
             guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "ledger cosign needs --trust ROOT.pem") }
             let auditor = try loadCertificate(cert)
             let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let note = try Witness.cosign(
                 ledger: input.path, key: try loadPrivateKey(key, keyOptions), cert: auditor, trust: try loadCertificates(trust))
             try FileIO.writeAtomically(Array(note.utf8), to: out, mode: 0o644, overwrite: true)

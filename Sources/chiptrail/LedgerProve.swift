@@ -34,6 +34,8 @@ struct LedgerProve: AsyncParsableCommand {
         showIndexProgress(ledger, format: format)
         try await reporting(format: format) {
             let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let ledger = input.path
             if tlogProof, let seq {
                 let proof = try TlogProof.make(ledger: ledger, seq: seq, checkpointSeq: checkpoint)

@@ -17,6 +17,8 @@ struct LedgerShow: AsyncParsableCommand {
     func run() async throws {
         try await reporting(format: format) {
             let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             if let shipment {
                 try showShipment(shipment, input: input)
                 return

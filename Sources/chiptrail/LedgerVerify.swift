@@ -44,6 +44,8 @@ struct LedgerVerify: AsyncParsableCommand {
             if let since { options.since = try readInputText(since, what: "checkpoint") }
             let pol = try loadPolicy(policy)
             let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let path = input.path
             let shownAs = ReportInput(name: input.name, isCopy: input.isCopy, isLedger: Ledger.startsWithGenesis(path: path))
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0

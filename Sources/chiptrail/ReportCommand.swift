@@ -25,6 +25,8 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let pol = try loadPolicy(policy)
             let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let check = try LedgerCheck.run(
                 path: input.path, options: VerifyOptions(trust: try loadCertificates(trust)), policy: pol,
                 progress: { Progress("verifying \(Terminal.safe(input.name))", total: $0, format: format) })

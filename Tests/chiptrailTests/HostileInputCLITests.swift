@@ -69,6 +69,19 @@ import TrailTestSupport
         let cp = try chiptrail(["ledger", "checkpoint", "-"], stdin: bytes)
         #expect(cp.status == 0)
         #expect(cp.stdout == (try chiptrail(["ledger", "checkpoint", Self.sample])).stdout)
+        // A bundle proved from a pipe is the bundle proved from the file (its index lived in the private copy's
+        // directory, gone with it); bundle verify reads one from stdin.
+        let fromFile = dir.file("file.bundle.json")
+        let fromPipe = dir.file("pipe.bundle.json")
+        #expect(try chiptrail(["ledger", "prove", Self.sample, "--shipment", "SHP-2026-0001", "--out", fromFile]).status == 0)
+        let proved = try chiptrail(
+            ["ledger", "prove", "-", "--shipment", "SHP-2026-0001", "--out", fromPipe], stdin: bytes, environment: ["TMPDIR": tmp])
+        #expect(proved.status == 0, "\(proved.stderr)")
+        #expect(try FileIO.read(fromPipe) == (try FileIO.read(fromFile)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [])
+        let bundle = try chiptrail(["bundle", "verify", "-", "--trust", Self.sampleRoot], stdin: try FileIO.read(fromPipe))
+        #expect(bundle.status == 0, "\(bundle.stderr)")
+        #expect(bundle.stdout.hasPrefix("bundle     stdin\nsubject    shipment:SHP-2026-0001\n"))
     }
 
     /// A FIFO nobody writes to: on a terminal the command says what it waits for (run under `script`, a pty).
