@@ -73,7 +73,10 @@ import TrailTestSupport
         // directory, gone with it); bundle verify reads one from stdin.
         let fromFile = dir.file("file.bundle.json")
         let fromPipe = dir.file("pipe.bundle.json")
-        #expect(try chiptrail(["ledger", "prove", Self.sample, "--shipment", "SHP-2026-0001", "--out", fromFile]).status == 0)
+        // (A copy of the sample, so that its sidecar index is not written into the repository.)
+        let copy = dir.file("sample.jsonl")
+        try Data(bytes).write(to: URL(fileURLWithPath: copy))
+        #expect(try chiptrail(["ledger", "prove", copy, "--shipment", "SHP-2026-0001", "--out", fromFile]).status == 0)
         let proved = try chiptrail(
             ["ledger", "prove", "-", "--shipment", "SHP-2026-0001", "--out", fromPipe], stdin: bytes, environment: ["TMPDIR": tmp])
         #expect(proved.status == 0, "\(proved.stderr)")
