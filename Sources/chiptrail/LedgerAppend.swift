@@ -96,8 +96,15 @@ struct LedgerAppend: AsyncParsableCommand {
             let labels = cert + envelopes + crl + cosignature
             let key = try loadPrivateKey(operatorKey, keyOptions)
             try InputFile.requireRegular(ledger, for: "ledger append")
-            let result = try Ledger.append(
-                path: ledger, operatorKey: key, items: items, labels: labels, trust: try loadCertificates(trust))
+            let anchors = try loadCertificates(trust)
+            let result: AppendResult
+            do {
+                result = try Ledger.append(path: ledger, operatorKey: key, items: items, labels: labels, trust: anchors)
+            } catch var e as TrailError where e.file != nil && e.file != ledger {
+                // A refusal names the envelope or certificate file; the seq it would have had means nothing.
+                e.seq = nil
+                throw e
+            }
             let known = result.alreadyRegistered.map { (file: labels[$0.item], seq: $0.seq) }
             if format == .json {
                 printJSON([

@@ -25,15 +25,24 @@ func loadCertificates(_ paths: [String]) throws -> [Certificate] {
     return out
 }
 
-/// `no-certificate`: `path` holds no certificate; says which PEM blocks it holds (their labels only: a private key's
-/// contents are never shown).
+/// `no-certificate`: `path` holds no certificate; says what kind of file it looks like (never any of its contents,
+/// nor a private key's PEM label: the key hygiene tests forbid that text in any output).
 func noCertificate(_ path: String, text: String) -> TrailError {
     let labels = (try? PEM.blocks(in: text, file: path).map(\.label)) ?? []
-    let holds = labels.isEmpty ? "no PEM block" : Array(Set(labels)).sorted().joined(separator: ", ")
-    let keyHint = labels.contains { $0.hasSuffix("PRIVATE KEY") || $0.hasSuffix("PUBLIC KEY") }
-        ? " — a key file, not a certificate" : ""
+    let holds: String
+    if labels.contains(where: { $0.hasSuffix("PRIVATE KEY") }) {
+        holds = "it holds a private key, not a certificate"
+    } else if labels.contains(where: { $0.hasSuffix("PUBLIC KEY") }) {
+        holds = "it holds a public key, not a certificate"
+    } else if labels.contains("CERTIFICATE REQUEST") {
+        holds = "it holds a certificate request, not a certificate"
+    } else if labels.contains("X509 CRL") {
+        holds = "it holds a CRL, not a certificate"
+    } else {
+        holds = labels.isEmpty ? "it holds no PEM block" : "it holds no CERTIFICATE block"
+    }
     return TrailError.malformed(
-        "no-certificate", "no certificate in \(path) (it holds \(holds)\(keyHint))",
+        "no-certificate", "no certificate in \(path): \(holds)",
         remedy: "give the PEM or DER certificate file (-----BEGIN CERTIFICATE-----)"
     ).at(file: path)
 }

@@ -144,7 +144,7 @@ import TrailTestSupport
         #expect(r.status == 65)
         #expect(
             r.stderr == """
-                chiptrail: \(key): error[no-certificate]: no certificate in \(key) (it holds PRIVATE KEY — a key file, not a certificate)
+                chiptrail: \(key): error[no-certificate]: no certificate in \(key): it holds a private key, not a certificate
                   hint: give the PEM or DER certificate file (-----BEGIN CERTIFICATE-----)
 
                 """)

@@ -158,22 +158,22 @@ import TrailTestSupport
         try run(["ledger", "checkpoint", ledger])
 
         // Error paths: wrong passphrases, keys where other files belong, key files as ledgers and envelopes.
-        try run(["key", "public", op, "--passphrase-file", wrong], expect: 64)
-        try run(["key", "public", op, "--format", "json"], env: ["CHIPTRAIL_PASSPHRASE": "wrong"], expect: 64)
+        try run(["key", "public", op, "--passphrase-file", wrong], expect: 77)
+        try run(["key", "public", op, "--format", "json"], env: ["CHIPTRAIL_PASSPHRASE": "wrong"], expect: 77)
         try run(
             ["ledger", "append", ledger, env, "--operator-key", op, "--passphrase-file", wrong, "--format", "json"],
-            expect: 64)
+            expect: 77)
         try run(
             [
                 "attest", "supply-sufficiency", "--manifest", manifest, "--predicate", predicate, "--key", ex,
                 "--cert", dir.file("ex.pem"), "--out", dir.file("env2.json"), "--passphrase-file", wrong,
-            ], expect: 64)
+            ], expect: 77)
         try run(
             [
                 "ca", "issue", "--ca", ca, "--role", "lab", "--subject", "CN=L,O=Lab,C=US", "--public",
                 dir.file("ex.pub"),
                 "--out", dir.file("lab.pem"), "--passphrase-file", wrong,
-            ], expect: 64)
+            ], expect: 77)
         try run(["ledger", "append", ledger, env, "--operator-key", ex, "--passphrase-file", pass], expect: nil)
         for keyFile in [plain, op, ca + "/key.pem"] {
             try run(["cert", "show", keyFile], expect: nil)

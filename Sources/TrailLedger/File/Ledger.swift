@@ -75,7 +75,8 @@ public enum Ledger {
     ///
     /// Every new record is checked with exactly the rules of `ledger verify` before anything is written; on any
     /// refusal nothing is appended and the error lists every problem, one per line, each naming its item by
-    /// `labels[i]` (the envelope or certificate file; "item i+1" without labels) — a duplicate statement with the
+    /// `labels[i]` (the envelope or certificate file; "item i+1" without labels); the error's `file` is the first
+    /// refused item's label and its `seq` the seq that item would have had — a duplicate statement with the
     /// seq where the same envelope already stands. A batch of only cosignatures gets no checkpoint; a batch of only
     /// certificates that are already registered writes nothing (`AppendResult.alreadyRegistered`).
     ///
@@ -208,12 +209,10 @@ public enum Ledger {
                 }
                 return "\(label(i)): [\(f.code)] \(message)"
             }
-            var e = TrailError(
+            throw TrailError(
                 bad.code, "refused, nothing appended (\(errors.count) problem\(errors.count == 1 ? "" : "s")):\n  "
                     + problems.joined(separator: "\n  "),
-                remedy: bad.remedy, file: itemOf(bad).map(label) ?? path)
-            if itemOf(bad) == nil { e.seq = bad.seq }
-            throw e
+                remedy: bad.remedy, file: itemOf(bad).map(label) ?? path, seq: bad.seq)
         }
         var bytes: [UInt8] = []
         for l in lines { bytes += l + [0x0A] }
