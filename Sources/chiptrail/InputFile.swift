@@ -67,7 +67,8 @@ final class InputFile {
         guard stat(path, &st) == 0 else { throw openError(path, errno: errno, what: "ledger") }
         guard st.st_mode & S_IFMT == S_IFREG else {
             throw TrailError(
-                "not-a-regular-file", "\(path) is not a regular file; \(command) changes the ledger in place", category: .usage,
+                "not-a-regular-file", "\(path) is not a regular file; \(command) changes the ledger in place",
+                category: .usage,
                 remedy: "name the ledger file itself", file: path)
         }
     }
@@ -242,7 +243,8 @@ func isRegularInput(_ path: String, what: String) throws -> Bool {
     case S_IFIFO: return false
     default:
         throw TrailError(
-            "not-a-regular-file", "\(path) is not a \(what) file or a pipe", category: .usage, remedy: "name the \(what) file",
+            "not-a-regular-file", "\(path) is not a \(what) file or a pipe", category: .usage,
+            remedy: "name the \(what) file",
             file: path)
     }
 }

@@ -24,13 +24,16 @@ import TrailTestSupport
             operatorKey = try dir.write("operator.key", try pki.operatorParty.key.pem(passphrase: nil))
             let opCert = try dir.write("operator.pem", pki.operatorParty.cert.pem, mode: 0o644)
             let r = try chiptrail([
-                "ledger", "init", ledger, "--origin", Samples.origin, "--operator-key", operatorKey, "--operator-cert", opCert,
+                "ledger", "init", ledger, "--origin", Samples.origin, "--operator-key", operatorKey, "--operator-cert",
+                opCert,
                 "--chain", inter, "--trust", root,
             ])
             #expect(r.status == 0, "\(r.stderr)")
         }
 
-        func cert(_ name: String, _ p: TestParty) throws -> String { try dir.write(name + ".pem", p.cert.pem, mode: 0o644) }
+        func cert(_ name: String, _ p: TestParty) throws -> String {
+            try dir.write(name + ".pem", p.cert.pem, mode: 0o644)
+        }
 
         func append(_ args: [String]) throws -> ProcessResult {
             try chiptrail(["ledger", "append", ledger, "--operator-key", operatorKey] + args)
@@ -81,7 +84,10 @@ import TrailTestSupport
         let stranger = try f.cert("stranger", otherRoot.lab)
         let refused = try f.append(["--cert", stranger])
         #expect(refused.status == 1)
-        #expect(refused.stderr.hasPrefix("chiptrail: \(stranger): error[unknown-issuer]: refused, nothing appended (1 problem):\n  \(stranger): [unknown-issuer] "), "\(refused.stderr)")
+        #expect(
+            refused.stderr.hasPrefix(
+                "chiptrail: \(stranger): error[unknown-issuer]: refused, nothing appended (1 problem):\n  \(stranger): [unknown-issuer] "
+            ), "\(refused.stderr)")
     }
 
     // MARK: 7. Refusals a person can act on
@@ -103,19 +109,23 @@ import TrailTestSupport
         #expect(
             r.stderr == """
                 chiptrail: \(copy): error[duplicate-statement]: refused, nothing appended (2 problems):
-                  \(copy): [duplicate-statement] the same envelope (payload and signatures) already stands at seq \(stands)
-                  \(customs): [duplicate-statement] the same envelope (payload and signatures) already stands at seq \(stands)
+                  \(copy): [duplicate-statement] the same statement (payload and signer certificates) already stands at seq \(stands)
+                  \(customs): [duplicate-statement] the same statement (payload and signer certificates) already stands at seq \(stands)
 
                 """)
         #expect(!r.stderr.contains(";"))
         #expect(try FileIO.read(w.ledger) == before)
         // Twice in one batch, and not in the ledger: the second names the first.
         let fresh = try w.envelope(
-            "fresh", try Samples.envelope(.customsDecision, predicate: Samples.customs("inspect"), signers: [w.pki.customs]))
+            "fresh",
+            try Samples.envelope(.customsDecision, predicate: Samples.customs("inspect"), signers: [w.pki.customs]))
         let again = try w.dir.write("again.env.json", try String(contentsOfFile: fresh, encoding: .utf8), mode: 0o644)
         let twice = try chiptrail(["ledger", "append", w.ledger, "--operator-key", w.operatorKey, fresh, again])
         #expect(twice.status == 1)
-        #expect(twice.stderr.contains("\n  \(again): [duplicate-statement] the same envelope (payload and signatures) is also \(fresh) in this batch\n"), "\(twice.stderr)")
+        #expect(
+            twice.stderr.contains(
+                "\n  \(again): [duplicate-statement] the same statement (payload and signer certificates) is also \(fresh) in this batch\n"
+            ), "\(twice.stderr)")
         #expect(try FileIO.read(w.ledger) == before)
     }
 
@@ -123,7 +133,9 @@ import TrailTestSupport
         let w = try BundleCLITests.World()
         let exporterSeq = try #require(
             try FileIO.read(w.ledger).split(separator: 0x0A).firstIndex {
-                if case .certificate(let der, _) = try Record.parse(line: Array($0)).body { return der == w.pki.exporter.cert.der }
+                if case .certificate(let der, _) = try Record.parse(line: Array($0)).body {
+                    return der == w.pki.exporter.cert.der
+                }
                 return false
             })
         let before = try FileIO.read(w.ledger)
@@ -138,8 +150,12 @@ import TrailTestSupport
 
                 """)
         #expect(try FileIO.read(w.ledger) == before)
-        let j = try chiptrail(["ledger", "append", w.ledger, "--operator-key", w.operatorKey, "--cert", exporter, "--format", "json"])
-        #expect(j.stdout.contains("\"alreadyRegistered\":[{\"file\":\"\(exporter)\",\"seq\":\(exporterSeq)}]"), "\(j.stdout)")
+        let j = try chiptrail([
+            "ledger", "append", w.ledger, "--operator-key", w.operatorKey, "--cert", exporter, "--format", "json",
+        ])
+        #expect(
+            j.stdout.contains("\"alreadyRegistered\":[{\"file\":\"\(exporter)\",\"seq\":\(exporterSeq)}]"),
+            "\(j.stdout)")
         #expect(j.stdout.contains("\"seqs\":[]"))
     }
 
@@ -159,7 +175,9 @@ import TrailTestSupport
         #expect(v.status == 0, "\(v.stderr)")
         #expect(v.stdout.contains("\nSHP\\x1B[2K\\x0DEVIL\\u{202E}  pending   missing: "), "\(v.stdout)")
         let list = try chiptrail(["ledger", "show", w.ledger])
-        let shipment = try chiptrail(["ledger", "show", w.ledger, "--shipment", "SHP\u{1B}[2K\rEVIL\u{202E}", "--trust", w.root])
+        let shipment = try chiptrail([
+            "ledger", "show", w.ledger, "--shipment", "SHP\u{1B}[2K\rEVIL\u{202E}", "--trust", w.root,
+        ])
         #expect(shipment.status == 0, "\(shipment.stderr)")
         #expect(shipment.stdout.hasPrefix("shipment SHP\\x1B[2K\\x0DEVIL\\u{202E}: pending\n"))
         for out in [v.stdout, list.stdout, shipment.stdout] {

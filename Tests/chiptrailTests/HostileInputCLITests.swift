@@ -28,7 +28,8 @@ import TrailTestSupport
         let dash = try chiptrail(["ledger", "verify", "-"] + args, stdin: bytes)
         let devStdin = try chiptrail(["ledger", "verify", "/dev/stdin"] + args, stdin: bytes)
         let substituted = try bash(
-            "\"$0\" ledger verify <(gzip -c \"$1\" | gunzip -c) --trust \"$2\" --format json", [Self.sample, Self.sampleRoot])
+            "\"$0\" ledger verify <(gzip -c \"$1\" | gunzip -c) --trust \"$2\" --format json",
+            [Self.sample, Self.sampleRoot])
         for r in [dash, devStdin, substituted] {
             #expect(r.status == 2, "\(r.stderr)")
             #expect(r.stdout == file.stdout)
@@ -38,7 +39,9 @@ import TrailTestSupport
         let text = try chiptrail(["ledger", "verify", Self.sample, "--trust", Self.sampleRoot])
         let textDash = try chiptrail(["ledger", "verify", "-", "--trust", Self.sampleRoot], stdin: bytes)
         #expect(textDash.status == 2)
-        #expect(textDash.stdout == text.stdout.replacingOccurrences(of: "ledger     \(Self.sample)\n", with: "ledger     stdin\n"))
+        #expect(
+            textDash.stdout
+                == text.stdout.replacingOccurrences(of: "ledger     \(Self.sample)\n", with: "ledger     stdin\n"))
     }
 
     @Test func namedFIFOWithAWriterAndThePrivateCopyIsRemoved() throws {
@@ -78,11 +81,13 @@ import TrailTestSupport
         try Data(bytes).write(to: URL(fileURLWithPath: copy))
         #expect(try chiptrail(["ledger", "prove", copy, "--shipment", "SHP-2026-0001", "--out", fromFile]).status == 0)
         let proved = try chiptrail(
-            ["ledger", "prove", "-", "--shipment", "SHP-2026-0001", "--out", fromPipe], stdin: bytes, environment: ["TMPDIR": tmp])
+            ["ledger", "prove", "-", "--shipment", "SHP-2026-0001", "--out", fromPipe], stdin: bytes,
+            environment: ["TMPDIR": tmp])
         #expect(proved.status == 0, "\(proved.stderr)")
         #expect(try FileIO.read(fromPipe) == (try FileIO.read(fromFile)))
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [])
-        let bundle = try chiptrail(["bundle", "verify", "-", "--trust", Self.sampleRoot], stdin: try FileIO.read(fromPipe))
+        let bundle = try chiptrail(
+            ["bundle", "verify", "-", "--trust", Self.sampleRoot], stdin: try FileIO.read(fromPipe))
         #expect(bundle.status == 0, "\(bundle.stderr)")
         #expect(bundle.stdout.hasPrefix("bundle     stdin\nsubject    shipment:SHP-2026-0001\n"))
     }
@@ -95,7 +100,9 @@ import TrailTestSupport
         let command = "'\(chiptrailPath)' ledger verify '\(fifo)' --trust '\(Self.sampleRoot)'"
         let r = try runProcess("/usr/bin/timeout", ["4", "script", "-qec", command, "/dev/null"])
         #expect(r.status == 124)
-        #expect(r.stdout.contains("chiptrail: waiting for a writer on the FIFO \(fifo) (press Ctrl-C to stop)"), "\(r.stdout)")
+        #expect(
+            r.stdout.contains("chiptrail: waiting for a writer on the FIFO \(fifo) (press Ctrl-C to stop)"),
+            "\(r.stdout)")
     }
 
     @Test func devicesAndDirectoriesAreRefused() throws {
@@ -127,11 +134,20 @@ import TrailTestSupport
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 13, "\(r.stdout)")
         #expect(r.stdout.contains("integrity  FAILED (3 errors)\n"))
-        #expect(r.stdout.contains(":1: seq 0: error[untrusted-ledger]: none of the --trust certificates is an anchor of this ledger; its genesis lists SHA-256 "))
-        #expect(r.stdout.contains(":2: seq 1: error[unverifiable-records]: the 54 records after the genesis were not checked"))
-        #expect(r.stdout.hasSuffix("\nshipments  not evaluated: no record after the genesis could be checked (see the seq 0 finding)\n"))
+        #expect(
+            r.stdout.contains(
+                ":1: seq 0: error[untrusted-ledger]: none of the --trust certificates is an anchor of this ledger; its genesis lists SHA-256 "
+            ))
+        #expect(
+            r.stdout.contains(
+                ":2: seq 1: error[unverifiable-records]: the 54 records after the genesis were not checked"))
+        #expect(
+            r.stdout.hasSuffix(
+                "\nshipments  not evaluated: no record after the genesis could be checked (see the seq 0 finding)\n"))
         #expect(!r.stdout.contains("pending"))
-        let json = try chiptrail(["ledger", "verify", Self.sample, "--trust", Self.repo + "/Keys/certs/auditor.pem", "--format", "json"])
+        let json = try chiptrail([
+            "ledger", "verify", Self.sample, "--trust", Self.repo + "/Keys/certs/auditor.pem", "--format", "json",
+        ])
         #expect(json.status == 1)
         #expect(json.stdout.contains("\"shipments\":[]"))
     }
@@ -161,8 +177,12 @@ import TrailTestSupport
         #expect(r.status == 1)
         #expect(r.stdout.contains("integrity  FAILED (150 errors)\n"))
         #expect(r.stdout.components(separatedBy: "error[malformed-record]").count == 4)
-        #expect(r.stdout.hasSuffix("\n… and 147 more [malformed-record] (not listed; --max-findings N lists up to N per code)\n"))
-        let j = try chiptrail(["ledger", "verify", empty, "--trust", Self.sampleRoot, "--max-findings", "3", "--format", "json"])
+        #expect(
+            r.stdout.hasSuffix(
+                "\n… and 147 more [malformed-record] (not listed; --max-findings N lists up to N per code)\n"))
+        let j = try chiptrail([
+            "ledger", "verify", empty, "--trust", Self.sampleRoot, "--max-findings", "3", "--format", "json",
+        ])
         #expect(j.status == 1)
         let o = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(o["omitted"] as? [String: Int] == ["malformed-record": 147])
@@ -185,7 +205,8 @@ import TrailTestSupport
         try Data(lines.flatMap { $0 }).write(to: URL(fileURLWithPath: cut))
         let r = try chiptrail(["ledger", "verify", cut, "--trust", Self.sampleRoot])
         #expect(r.status == 1)
-        let findings = r.stdout.split(separator: "\n").filter { $0.hasPrefix(cut) || $0.hasPrefix("  ") }.map(String.init)
+        let findings = r.stdout.split(separator: "\n").filter { $0.hasPrefix(cut) || $0.hasPrefix("  ") }.map(
+            String.init)
         #expect(
             findings.prefix(3) == [
                 "\(cut):20: seq 19: error[seq-mismatch]: the record says seq 20 but stands at seq 19 (a line was deleted, duplicated or moved)",
@@ -220,7 +241,10 @@ import TrailTestSupport
         #expect(v.status == 1)
         #expect(v.stdout.contains("error[torn-tail]"))
         #expect(!v.stdout.contains("run `chiptrail ledger repair"))
-        #expect(v.stdout.contains("  hint: \(path) does not start with a genesis record: it is not a chiptrail ledger, and `ledger repair` refuses it\n"))
+        #expect(
+            v.stdout.contains(
+                "  hint: \(path) does not start with a genesis record: it is not a chiptrail ledger, and `ledger repair` refuses it\n"
+            ))
     }
 
     @Test func repairStillRepairsALedger() throws {
@@ -230,7 +254,10 @@ import TrailTestSupport
         try Data(bytes + Array("{\"v\":1,\"seq\":55".utf8)).write(to: URL(fileURLWithPath: path))
         let r = try chiptrail(["ledger", "repair", path])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == "moved 15 torn bytes at offset \(bytes.count) to \(path).torn-\(bytes.count); \(path) ends at its last complete line\n")
+        #expect(
+            r.stdout
+                == "moved 15 torn bytes at offset \(bytes.count) to \(path).torn-\(bytes.count); \(path) ends at its last complete line\n"
+        )
         #expect(try FileIO.read(path) == bytes)
     }
 
@@ -256,7 +283,8 @@ import TrailTestSupport
         let otherKey = try dir.write("a2.key", try other.key.pem(passphrase: nil))
         let otherCert = try dir.write("a2.pem", other.cert.pem, mode: 0o644)
         let cosign = try chiptrail([
-            "ledger", "cosign", w.ledger, "--key", otherKey, "--cert", otherCert, "--trust", w.root, "--out", dir.file("c.txt"),
+            "ledger", "cosign", w.ledger, "--key", otherKey, "--cert", otherCert, "--trust", w.root, "--out",
+            dir.file("c.txt"),
         ])
         #expect(cosign.status == 77, "\(cosign.stderr)")
         #expect(cosign.stderr.contains("error[witness-not-registered]"))

@@ -238,28 +238,34 @@ public enum Ledger {
         return given.filter { !$0.isSelfIssued && given1.insert($0.fingerprint).inserted }
     }
 
-    /// Where the envelope of item `i` already stands: the seq of the same envelope in the ledger, else the earlier
-    /// item of this batch. Scans the ledger — only on this refusal path.
+    /// Where the envelope of item `i` already stands: the seq of the same statement (the same payload signed by the
+    /// same set of certificates) in the ledger, else the earlier item of this batch. Scans the ledger — only on this
+    /// refusal path.
     static func duplicateText(
         _ env: Envelope, item i: Int, items: [AppendItem], path: String, label: (Int) -> String
     ) throws -> String {
-        let key = env.duplicateKey
         var found: Int?
         let marker = Array("\"type\":\"statement\"".utf8)
         let reader = try LineReader(path: path)
         while found == nil, let item = try reader.next() {
             guard case .line(let index, _, let bytes) = item, contains(bytes, marker),
-                case .statement(let e)? = try? Record.parse(line: bytes).body, e.duplicateKey == key
+                case .statement(let e)? = try? Record.parse(line: bytes).body, sameStatement(e, env)
             else { continue }
             found = index
         }
-        if let found { return "the same envelope (payload and signatures) already stands at seq \(found)" }
+        if let found { return "the same statement (payload and signer certificates) already stands at seq \(found)" }
         for j in 0..<i {
-            if case .envelope(let other) = items[j], other.duplicateKey == key {
-                return "the same envelope (payload and signatures) is also \(label(j)) in this batch"
+            if case .envelope(let other) = items[j], sameStatement(other, env) {
+                return "the same statement (payload and signer certificates) is also \(label(j)) in this batch"
             }
         }
-        return "the same envelope (payload and signatures) is already in the ledger"
+        return "the same statement (payload and signer certificates) is already in the ledger"
+    }
+
+    /// The same payload bytes signed under the same set of keyids (compared as exact bytes, case-folded as hex).
+    static func sameStatement(_ a: Envelope, _ b: Envelope) -> Bool {
+        func signers(_ e: Envelope) -> Set<[UInt8]> { Set(e.signatures.map { Array($0.keyid.lowercased().utf8) }) }
+        return a.payload == b.payload && signers(a) == signers(b)
     }
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
