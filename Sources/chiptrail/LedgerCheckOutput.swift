@@ -109,19 +109,24 @@ extension LedgerCheck {
         if let root = shiftRoot {
             for f in rep.findings where f.seq > root.seq && shiftConsequences.contains(f.code) {
                 consequences[f.code, default: 0] += 1
-                consequenceSeqs = consequenceSeqs.map { min($0.lowerBound, f.seq)...max($0.upperBound, f.seq) } ?? f.seq...f.seq
+                let seen = consequenceSeqs ?? f.seq...f.seq
+                consequenceSeqs = min(seen.lowerBound, f.seq)...max(seen.upperBound, f.seq)
             }
             for (code, n) in rep.omitted where shiftConsequences.contains(code) { consequences[code, default: 0] += n }
         }
         for f in rep.findings {
             if let root = shiftRoot, f.seq > root.seq, shiftConsequences.contains(f.code) { continue }
-            out += "\(name):\(f.line): seq \(f.seq): \(f.severity.rawValue)[\(Terminal.safe(f.code))]: \(Terminal.safe(f.message))\n"
+            out += "\(name):\(f.line): seq \(f.seq): \(f.severity.rawValue)[\(Terminal.safe(f.code))]: "
+            out += Terminal.safe(f.message) + "\n"
             if let h = f.remedy { out += "  hint: \(Terminal.safe(h))\n" }
             if f == shiftRoot, !consequences.isEmpty {
                 let total = consequences.values.reduce(0, +)
-                let codes = consequences.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                let seqs = consequenceSeqs.map { $0.lowerBound == $0.upperBound ? " at seq \($0.lowerBound)" : " at seq \($0.lowerBound)–\($0.upperBound)" } ?? ""
-                out += "  + \(total) consequence\(total == 1 ? "" : "s") of this shift: \(codes)\(seqs) (listed with --format json)\n"
+                let codes = consequences.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                let seqs = consequenceSeqs.map {
+                    $0.lowerBound == $0.upperBound ? " at seq \($0.lowerBound)" : " at seq \($0.lowerBound)–\($0.upperBound)"
+                } ?? ""
+                out += "  + \(total) consequence\(total == 1 ? "" : "s") of this shift: "
+                out += codes.joined(separator: ", ") + seqs + " (listed with --format json)\n"
             }
         }
         for (code, n) in rep.omitted.sorted(by: { $0.key < $1.key }) {

@@ -75,9 +75,9 @@ public enum Ledger {
     ///
     /// Every new record is checked with exactly the rules of `ledger verify` before anything is written; on any
     /// refusal nothing is appended and the error lists every problem, one per line, each naming its item by
-    /// `labels[i]` (the envelope or certificate file; "item i+1" without labels); the error's `file` is the first
-    /// refused item's label and its `seq` the seq that item would have had — a duplicate statement with the
-    /// seq where the same envelope already stands. A batch of only cosignatures gets no checkpoint; a batch of only
+    /// `labels[i]` (the envelope or certificate file; "item i+1" without labels), a duplicate statement with the seq
+    /// where the same statement already stands. The error's `file` is the first refused item's label and its `seq`
+    /// the seq that item would have had. A batch of only cosignatures gets no checkpoint; a batch of only
     /// certificates that are already registered writes nothing (`AppendResult.alreadyRegistered`).
     ///
     /// A certificate's `chain` is written as its validated path: from the leaf's issuer upward, without
@@ -89,8 +89,8 @@ public enum Ledger {
     /// (`LedgerIndex`), which is caught up or rebuilt as needed and updated after the write; without, from a full
     /// verification pass.
     public static func append(
-        path: String, operatorKey: PrivateKey, items: [AppendItem], labels: [String] = [], trust extraTrust: [Certificate] = [],
-        time: LedgerTime = .now(), useIndex: Bool = true
+        path: String, operatorKey: PrivateKey, items: [AppendItem], labels: [String] = [],
+        trust extraTrust: [Certificate] = [], time: LedgerTime = .now(), useIndex: Bool = true
     ) throws -> AppendResult {
         guard !items.isEmpty else { throw TrailError.usage("nothing-to-append", "give at least one envelope, --cert or --crl") }
         func label(_ i: Int) -> String { i < labels.count ? labels[i] : "item \(i + 1)" }
@@ -168,7 +168,8 @@ public enum Ledger {
                 if registering[cert.fingerprint] != nil { continue }
                 onlyKnownCertificates = false
                 registering[cert.fingerprint] = i
-                add(.certificate(cert: cert.der, chain: recordChain(cert, given: chain, ledgerCAs: ledgerCAs, anchors: anchors, at: now).map(\.der)), item: i)
+                let path = recordChain(cert, given: chain, ledgerCAs: ledgerCAs, anchors: anchors, at: now)
+                add(.certificate(cert: cert.der, chain: path.map(\.der)), item: i)
             case .crl(let crl):
                 (onlyCosignatures, onlyKnownCertificates) = (false, false)
                 add(.crl(crl.der), item: i)
@@ -201,11 +202,16 @@ public enum Ledger {
                 let k = f.seq - firstSeq
                 return k >= 0 && k < lineItems.count ? lineItems[k] : nil
             }
-            let problems = try errors.map { f -> String in
+            let duplicates = errors.compactMap { f -> Int? in f.code == "duplicate-statement" ? itemOf(f) : nil }
+            let standing = try duplicateSeqs(duplicates.compactMap { i in
+                if case .envelope(let env) = items[i] { return env }
+                return nil
+            }, path: path)
+            let problems = errors.map { f -> String in
                 guard let i = itemOf(f) else { return "the batch's checkpoint: [\(f.code)] \(f.message)" }
                 var message = f.message
                 if f.code == "duplicate-statement", case .envelope(let env) = items[i] {
-                    message = try duplicateText(env, item: i, items: items, path: path, label: label)
+                    message = duplicateText(env, item: i, items: items, standing: standing, label: label)
                 }
                 return "\(label(i)): [\(f.code)] \(message)"
             }
@@ -238,28 +244,50 @@ public enum Ledger {
         return given.filter { !$0.isSelfIssued && given1.insert($0.fingerprint).inserted }
     }
 
-    /// Where the envelope of item `i` already stands: the seq of the same statement (the same payload signed by the
-    /// same set of certificates) in the ledger, else the earlier item of this batch. Scans the ledger — only on this
-    /// refusal path.
+    /// Where the statement of item `i` already stands: its seq in the ledger (`standing`), else the earlier item of
+    /// this batch it repeats.
     static func duplicateText(
-        _ env: Envelope, item i: Int, items: [AppendItem], path: String, label: (Int) -> String
-    ) throws -> String {
-        var found: Int?
-        let marker = Array("\"type\":\"statement\"".utf8)
-        let reader = try LineReader(path: path)
-        while found == nil, let item = try reader.next() {
-            guard case .line(let index, _, let bytes) = item, contains(bytes, marker),
-                case .statement(let e)? = try? Record.parse(line: bytes).body, sameStatement(e, env)
-            else { continue }
-            found = index
+        _ env: Envelope, item i: Int, items: [AppendItem], standing: [[UInt8]: Int], label: (Int) -> String
+    ) -> String {
+        if let seq = standing[statementKey(env)] {
+            return "the same statement (payload and signer certificates) already stands at seq \(seq)"
         }
-        if let found { return "the same statement (payload and signer certificates) already stands at seq \(found)" }
         for j in 0..<i {
             if case .envelope(let other) = items[j], sameStatement(other, env) {
                 return "the same statement (payload and signer certificates) is also \(label(j)) in this batch"
             }
         }
         return "the same statement (payload and signer certificates) is already in the ledger"
+    }
+
+    /// The seq of the first statement in the ledger that is the same statement as one of `envelopes`, by
+    /// `statementKey`. One scan of the ledger, only on the refusal path.
+    static func duplicateSeqs(_ envelopes: [Envelope], path: String) throws -> [[UInt8]: Int] {
+        guard !envelopes.isEmpty else { return [:] }
+        let wanted = Set(envelopes.map(statementKey))
+        var found: [[UInt8]: Int] = [:]
+        let marker = Array("\"type\":\"statement\"".utf8)
+        let reader = try LineReader(path: path)
+        while found.count < wanted.count, let item = try reader.next() {
+            guard case .line(let index, _, let bytes) = item, contains(bytes, marker),
+                case .statement(let e)? = try? Record.parse(line: bytes).body
+            else { continue }
+            let key = statementKey(e)
+            if wanted.contains(key), found[key] == nil { found[key] = index }
+        }
+        return found
+    }
+
+    /// SHA-256 over the payload's SHA-256 and the sorted, length-prefixed, lowercased keyids: equal for two
+    /// envelopes exactly when `sameStatement` holds (up to a hash collision).
+    static func statementKey(_ e: Envelope) -> [UInt8] {
+        var h = Digest.sha256(e.payload)
+        let ids = Set(e.signatures.map { Array($0.keyid.lowercased().utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
+        for id in ids {
+            let n = UInt32(clamping: id.count)
+            h += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + id
+        }
+        return Digest.sha256(h)
     }
 
     /// The same payload bytes signed under the same set of keyids (compared as exact bytes, case-folded as hex).
