@@ -167,28 +167,28 @@ import TrailTestSupport
     @Test func ledgerStringsAreEscapedInText() throws {
         let w = try BundleCLITests.World()
         let p = w.pki
-        let id = #"SHP\u001b[2K\rEVIL\u202e"#
+        let id = #"SHP\u001b[2K\rEVIL\u202e\u007f\u0085\u2066"#
         let env = try Samples.envelope(
             .supplySufficiency, manifest: Samples.manifest(id: id), predicate: Samples.supply(), signers: [p.exporter])
         let file = try w.envelope("evil", env)
         #expect(try chiptrail(["ledger", "append", w.ledger, "--operator-key", w.operatorKey, file]).status == 0)
-        let raw: [Character] = ["\u{1B}", "\r", "\u{202E}"]
+        let raw: Set<UInt32> = [0x1B, 0x0D, 0x202E, 0x7F, 0x85, 0x2066]
         let v = try chiptrail(["ledger", "verify", w.ledger, "--trust", w.root])
         #expect(v.status == 0, "\(v.stderr)")
-        #expect(v.stdout.contains("\nSHP\\x1B[2K\\x0DEVIL\\u{202E}  pending   missing: "), "\(v.stdout)")
+        #expect(v.stdout.contains("\nSHP\\x1B[2K\\x0DEVIL\\u{202E}\\x7F\\x85\\u{2066}  pending   missing: "), "\(v.stdout)")
         let list = try chiptrail(["ledger", "show", w.ledger])
         let shipment = try chiptrail([
-            "ledger", "show", w.ledger, "--shipment", "SHP\u{1B}[2K\rEVIL\u{202E}", "--trust", w.root,
+            "ledger", "show", w.ledger, "--shipment", "SHP\u{1B}[2K\rEVIL\u{202E}\u{7F}\u{85}\u{2066}", "--trust", w.root,
         ])
         #expect(shipment.status == 0, "\(shipment.stderr)")
-        #expect(shipment.stdout.hasPrefix("shipment SHP\\x1B[2K\\x0DEVIL\\u{202E}: pending\n"))
+        #expect(shipment.stdout.hasPrefix("shipment SHP\\x1B[2K\\x0DEVIL\\u{202E}\\x7F\\x85\\u{2066}: pending\n"))
         for out in [v.stdout, list.stdout, shipment.stdout] {
-            #expect(!out.contains { raw.contains($0) })
+            #expect(!out.unicodeScalars.contains { raw.contains($0.value) })
         }
         // JSON keeps the id exactly (its serialiser escapes it).
         let j = try chiptrail(["ledger", "verify", w.ledger, "--trust", w.root, "--format", "json"])
         let o = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any] ?? [:]
         let ids = (o["shipments"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
-        #expect(ids.contains { Array($0.unicodeScalars) == Array("SHP\u{1B}[2K\rEVIL\u{202E}".unicodeScalars) })
+        #expect(ids.contains { Array($0.unicodeScalars) == Array("SHP\u{1B}[2K\rEVIL\u{202E}\u{7F}\u{85}\u{2066}".unicodeScalars) })
     }
 }
