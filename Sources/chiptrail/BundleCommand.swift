@@ -21,7 +21,7 @@ struct BundleVerify: AsyncParsableCommand {
             Exit 0 verified; 1 integrity failure; 2 intact but the shipment is in violation.
             """)
 
-    @Argument(help: "The bundle file (ledger prove --out).") var bundle: String
+    @Argument(help: "The bundle file (ledger prove --out; `-` for stdin).") var bundle: String
     @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
     @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
@@ -33,10 +33,10 @@ struct BundleVerify: AsyncParsableCommand {
                 throw TrailError.usage("no-trust-anchor", "bundle verify needs --trust ROOT.pem (the ledger's root)")
             }
             let anchors = try loadCertificates(trust)
-            let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
+            let pol = try loadPolicy(policy)
             let parsed: ProofBundle
             do {
-                parsed = try ProofBundle(json: try FileIO.read(bundle))
+                parsed = try ProofBundle(json: try readInput(bundle, what: "bundle"))
             } catch let e as TrailError {
                 throw e.at(file: bundle)
             }
@@ -72,30 +72,32 @@ struct BundleVerify: AsyncParsableCommand {
 
     static func text(_ c: BundleCheck, path: String) -> String {
         let v = c.verification
-        var out = "bundle     \(path)\n"
-        out += "subject    \(v.subject)\n"
-        out += "origin     \(v.origin)\n"
-        out += "checkpoint size \(v.treeSize), root \(v.root)"
-        out += v.witnessNames.isEmpty ? ", no witnesses\n" : ", witnesses: \(v.witnessNames.joined(separator: ", "))\n"
+        let safe = Terminal.safe
+        let name = safe(path == "-" ? "stdin" : path)
+        var out = "bundle     \(name)\n"
+        out += "subject    \(safe(v.subject))\n"
+        out += "origin     \(safe(v.origin))\n"
+        out += "checkpoint size \(v.treeSize), root \(safe(v.root))"
+        out += v.witnessNames.isEmpty ? ", no witnesses\n" : ", witnesses: \(v.witnessNames.map(safe).joined(separator: ", "))\n"
         out += "entries    \(v.entries) (\(v.provenEntries) with a valid inclusion proof)\n"
         out += "integrity  \(v.integrityOK ? "ok" : "FAILED (\(v.errors.count) error\(v.errors.count == 1 ? "" : "s"))")\n"
-        for f in v.findings {
-            out += "\(path): seq \(f.seq): \(f.severity.rawValue)[\(f.code)]: \(f.message)\n"
-            if let h = f.remedy { out += "  hint: \(h)\n" }
+        for f in v.findings.enumerated().sorted(by: { ($0.element.seq, $0.offset) < ($1.element.seq, $1.offset) }).map(\.element) {
+            out += "\(name): seq \(f.seq): \(f.severity.rawValue)[\(safe(f.code))]: \(safe(f.message))\n"
+            if let h = f.remedy { out += "  hint: \(safe(h))\n" }
         }
         if let s = c.shipment {
             out += "status     \(s.status.rawValue)"
             switch s.status {
-            case .pending: out += " (missing: \(s.missing.joined(separator: ", ")))"
-            case .held, .returned: out += " (customs: \(s.decision ?? s.status.rawValue))"
+            case .pending: out += " (missing: \(s.missing.map(safe).joined(separator: ", ")))"
+            case .held, .returned: out += " (customs: \(safe(s.decision ?? s.status.rawValue)))"
             default: break
             }
             out += "\n"
             for viol in s.violations {
-                out += "    [\(viol.code)] \(viol.message) (seq \(viol.seqs.map(String.init).joined(separator: ", ")))\n"
+                out += "    [\(safe(viol.code))] \(safe(viol.message)) (seq \(viol.seqs.map(String.init).joined(separator: ", ")))\n"
             }
         } else {
-            out += "status     not evaluated (no compliance result for \(v.subject))\n"
+            out += "status     not evaluated (no compliance result for \(safe(v.subject)))\n"
         }
         out += "\nA bundle cannot prove:\n"
         for s in BundleVerification.cannotProve { out += "  - \(s)\n" }

@@ -96,12 +96,12 @@ struct CACommand: AsyncParsableCommand {
                 let authority = try openCA(ca, keyOptions)
                 let cert: Certificate
                 if let csr {
-                    let request = try CertificateSigningRequest(pem: try FileIO.readText(csr), file: csr)
+                    let request = try CertificateSigningRequest(pem: try readInputText(csr, what: "CSR"), file: csr)
                     cert = try authority.issue(
                         csr: request, subject: dn, roles: roles, days: days, notBefore: start, isCA: caRole,
                         pathLength: pathLen)
                 } else {
-                    let key = try PublicKey(pem: try FileIO.readText(`public`!), file: `public`!)
+                    let key = try PublicKey(pem: try readInputText(`public`!, what: "public key"), file: `public`!)
                     cert = try authority.issue(
                         subject: dn!, publicKey: key, roles: roles, days: days, notBefore: start, isCA: caRole,
                         pathLength: pathLen)
@@ -112,7 +112,7 @@ struct CACommand: AsyncParsableCommand {
                     try FileIO.writeAtomically(Array(chain.utf8), to: chainOut, overwrite: force)
                 }
                 let roleText = cert.roles.isEmpty ? "" : " roles \(cert.roles.map(\.rawValue).joined(separator: ","))"
-                print("issued \(cert.isCA ? "CA certificate" : "certificate") \(cert.subject)\(roleText) to \(out)")
+                print("issued \(cert.isCA ? "CA certificate" : "certificate") \(Terminal.safe(cert.subject.string))\(roleText) to \(out)")
                 print("serial \(cert.serialHex) valid \(CertificateTime.format(cert.notBefore)) to \(CertificateTime.format(cert.notAfter))")
                 print("sha256 \(cert.fingerprint)")
             }
@@ -132,10 +132,10 @@ struct CACommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let why = try RevocationReason.parse(reason)
-                let target = try Certificate.load(file: cert)[0]
+                let target = try loadCertificate(cert)
                 let authority = try openCA(ca, keyOptions)
                 let crl = try authority.revoke(target, reason: why, crlDays: crlDays)
-                print("revoked \(target.subject) serial \(target.serialHex) (\(why.rawValue))")
+                print("revoked \(Terminal.safe(target.subject.string)) serial \(target.serialHex) (\(why.rawValue))")
                 print("CRL #\(crl.crlNumber ?? 0) written to \(ca)/\(CADirectory.crlFile)")
             }
         }

@@ -13,7 +13,7 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting(format: format) {
-                let cert = try Certificate.load(file: certFile)[0]
+                let cert = try loadCertificate(certFile)
                 let keyID = (try? cert.publicKey)?.keyID
                 if format == .json {
                     var obj: [String: Any] = [
@@ -41,7 +41,7 @@ struct CertCommand: AsyncParsableCommand {
                     ("key", cert.publicKeyDescription), ("keyid", keyID ?? "(key not accepted by chiptrail)"),
                     ("signature", cert.signatureAlgorithmName), ("sha256", cert.fingerprint),
                 ]
-                for (k, v) in lines { print((k + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + v) }
+                for (k, v) in lines { print((k + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + Terminal.safe(v)) }
             }
         }
     }
@@ -65,10 +65,10 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting(format: format) {
-                let certs = try Certificate.load(file: certFile)
-                let anchors = try trust.flatMap { try Certificate.load(file: $0) }
-                let intermediates = Array(certs.dropFirst()) + (try chain.flatMap { try Certificate.load(file: $0) })
-                let crls = try crl.map { try CRL(pem: try FileIO.readText($0), file: $0) }
+                let certs = try loadCertificates([certFile])
+                let anchors = try loadCertificates(trust)
+                let intermediates = Array(certs.dropFirst()) + (try loadCertificates(chain))
+                let crls = try crl.map { try loadCRL($0) }
                 let time = try at.map { try CertificateTime.parseOption($0, option: "--at") } ?? Date()
                 let requiredRole = try role.map(Role.parse)
                 let result = ChainValidator(anchors: anchors).validate(
@@ -81,8 +81,8 @@ struct CertCommand: AsyncParsableCommand {
                         "errors": failures.map { ["code": $0.code, "message": $0.message] },
                     ] as [String: Any])
                 } else if failures.isEmpty {
-                    let path = result.path.map(\.subject.string).joined(separator: " <- ")
-                    print("OK \(certs[0].subject) valid at \(CertificateTime.format(time))"
+                    let path = result.path.map { Terminal.safe($0.subject.string) }.joined(separator: " <- ")
+                    print("OK \(Terminal.safe(certs[0].subject.string)) valid at \(CertificateTime.format(time))"
                         + (requiredRole.map { " for role \($0.rawValue)" } ?? ""))
                     print("path: \(path)")
                 } else {

@@ -6,8 +6,10 @@ struct Chiptrail: AsyncParsableCommand {
         commandName: "chiptrail",
         abstract: "Signed compliance statements in an append-only, Merkle-tree ledger, with an OpenSSL CA.",
         discussion: """
-            Exit status: 0 verified; 1 integrity or authenticity failure; 2 integrity intact but policy
-            violations; 64 usage error; 65 malformed input; 74 I/O error.
+            Exit status (sysexits): 0 verified; 1 integrity or authenticity failure; 2 integrity intact but
+            policy violations; 64 usage error; 65 malformed input file; 66 input file missing (or neither a file
+            nor a pipe); 74 I/O error; 77 not permitted (wrong passphrase, key file others can read, unreadable
+            file, witness not registered). A ledger or bundle argument may be `-` (stdin) or a pipe.
             """,
         version: "0.1.0",
         subcommands: [

@@ -43,7 +43,7 @@ struct EnvelopeCommand: AsyncParsableCommand {
                 } else {
                     for f in r.failures { printError(f.at(file: envelope)) }
                     if !failed {
-                        print("\(envelope): OK — \(r.statement?.statement.predicateType ?? "") about \(r.statement?.subjectName ?? ""), signed by \(r.signers.map(\.subject.string).joined(separator: "; "))")
+                        print(Terminal.safe("\(envelope): OK — \(r.statement?.statement.predicateType ?? "") about \(r.statement?.subjectName ?? ""), signed by \(r.signers.map(\.subject.string).joined(separator: "; "))"))
                     }
                 }
             }

@@ -80,7 +80,7 @@ struct KeyCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting(format: format) {
                 let pub: PublicKey
-                let text = PKCS11URI.isURI(keyFile) ? "" : try FileIO.readText(keyFile)
+                let text = PKCS11URI.isURI(keyFile) ? "" : try readInputText(keyFile, what: "key")
                 if PKCS11URI.isURI(keyFile) {
                     pub = try loadPrivateKey(keyFile, keyOptions).publicKey
                 } else if text.contains("-----BEGIN PUBLIC KEY-----") {

@@ -42,7 +42,7 @@ enum KeyPurpose {
 /// passphrase only when the key is encrypted). Every command that takes a private key goes through here.
 func loadPrivateKey(_ path: String, _ options: KeyFileOptions, purpose: KeyPurpose = .signing) throws -> PrivateKey {
     if PKCS11URI.isURI(path) { return try loadTokenKey(path, options.token, purpose: purpose) }
-    let text = try FileIO.readText(path)
+    let text = try readInputText(path, what: "key")
     if !options.insecureKeyPermissions {
         var st = stat()
         if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {

@@ -8,10 +8,17 @@ struct LedgerAppend: AsyncParsableCommand {
         commandName: "append",
         abstract: "Append certificates, statements and CRLs as one batch ending in a checkpoint.",
         discussion: """
-            Records are written in this order: --cert certificates (each with the --chain given), then the
-            envelopes, then --crl CRLs, then --cosignature cosigned checkpoints (a batch of only cosignatures
-            gets no new checkpoint). Every record is checked with the rules of `ledger verify` first; on any
-            refusal nothing is written.
+            Records are written in this order: --cert certificates, then the envelopes, then --crl CRLs, then
+            --cosignature cosigned checkpoints (a batch of only cosignatures gets no new checkpoint). Every record
+            is checked with the rules of `ledger verify` first; on any refusal nothing is written, and each problem
+            is named on its own line by the file it comes from.
+
+            --chain and --cert: the --chain certificates form one pool for every --cert of the command (give an
+            intermediate once, whatever the number of --cert). Each certificate record's chain is written as its
+            validated path — the leaf's issuer first, then upward, without duplicates, the root left out — built
+            from that pool and the CAs already in the ledger (the genesis chain, earlier certificate records). So
+            --chain is needed only for an issuer the ledger does not hold yet. A certificate already registered is
+            not written again (the output says where it stands).
             """)
 
     @Argument(help: "The ledger file.") var ledger: String
@@ -19,7 +26,8 @@ struct LedgerAppend: AsyncParsableCommand {
     @Option(name: .customLong("operator-key"), help: "The operator's Ed25519 private key (signs the checkpoint).")
     var operatorKey: String
     @Option(help: "A signer certificate to register (repeatable).") var cert: [String] = []
-    @Option(help: "Intermediate CA certificates for --cert (repeatable).") var chain: [String] = []
+    @Option(help: "Intermediate CA certificates for every --cert (repeatable; not needed for an issuer the ledger holds).")
+    var chain: [String] = []
     @Option(help: "A CRL to record (repeatable).") var crl: [String] = []
     @Option(help: "A cosigned checkpoint (ledger cosign --out) to record (repeatable).") var cosignature: [String] = []
     @Option(help: "Trust anchors besides those in the genesis chain (repeatable).") var trust: [String] = []
@@ -70,18 +78,50 @@ struct LedgerAppend: AsyncParsableCommand {
         try await reporting(format: format) {
             let chainCerts = try loadCertificates(chain)
             var items: [AppendItem] = try cert.map { .certificate(try loadCertificate($0), chain: chainCerts) }
-            items += try Envelope.read(files: envelopes).map { .envelope($0) }
+            // Regular files are read and parsed in parallel (a bulk append of thousands); pipes one by one.
+            if try envelopes.allSatisfy({ try isRegularInput($0, what: "envelope") }) {
+                items += try Envelope.read(files: envelopes).map { .envelope($0) }
+            } else {
+                items += try envelopes.map { .envelope(try loadEnvelope($0)) }
+            }
             items += try crl.map { .crl(try loadCRL($0)) }
             for file in cosignature {
-                let note = try FileIO.readText(file)
-                items.append(.cosignature(checkpoint: try Witness.checkpointSeq(ledger: ledger, note: note), note: note))
+                let note = try readInputText(file, what: "cosigned checkpoint")
+                do {
+                    items.append(.cosignature(checkpoint: try Witness.checkpointSeq(ledger: ledger, note: note), note: note))
+                } catch let e as TrailError {
+                    throw e.file == nil ? e.at(file: file) : e
+                }
             }
+            let labels = cert + envelopes + crl + cosignature
             let key = try loadPrivateKey(operatorKey, keyOptions, purpose: .operatorCheckpoint)
-            let result = try Ledger.append(path: ledger, operatorKey: key, items: items, trust: try loadCertificates(trust))
+            try InputFile.requireRegular(ledger, for: "ledger append")
+            let anchors = try loadCertificates(trust)
+            let result: AppendResult
+            do {
+                result = try Ledger.append(path: ledger, operatorKey: key, items: items, labels: labels, trust: anchors)
+            } catch var e as TrailError where e.file != nil && e.file != ledger {
+                // A refusal names the envelope or certificate file; the seq it would have had means nothing.
+                e.seq = nil
+                throw e
+            }
+            let known = result.alreadyRegistered.map { (file: labels[$0.item], seq: $0.seq) }
             if format == .json {
-                printJSON(["seqs": result.seqs, "treeSize": result.treeSize, "checkpoint": result.checkpoint.map { $0 as Any } ?? NSNull()])
+                printJSON([
+                    "seqs": result.seqs, "treeSize": result.treeSize,
+                    "checkpoint": result.checkpoint.map { $0 as Any } ?? NSNull(),
+                    "alreadyRegistered": known.map { ["file": $0.file, "seq": $0.seq] as [String: Any] },
+                ])
+                return
+            }
+            for k in known {
+                print("\(Terminal.safe(k.file)): already registered at seq \(k.seq); not appended again")
+            }
+            if let first = result.seqs.first, let last = result.seqs.last {
+                let range = first == last ? "seq \(first)" : "seq \(first)…\(last)"
+                print("appended \(range) to \(Terminal.safe(ledger)); tree size \(result.treeSize)")
             } else {
-                print("appended seq \(result.seqs.first!)…\(result.seqs.last!) to \(ledger); tree size \(result.treeSize)")
+                print("nothing appended to \(Terminal.safe(ledger)); tree size \(result.treeSize)")
             }
         }
     }

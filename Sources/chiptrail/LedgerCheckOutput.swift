@@ -50,10 +50,16 @@ extension LedgerCheck {
     static func shipmentJSON(_ s: ShipmentReport) -> [String: Any] { anyJSON(shipmentValue(s)) as! [String: Any] }
 
     /// The report's fields other than `shipments`, split around where the shipments go (keys in JCS order).
-    static func jsonEnvelope(_ r: VerificationReport) -> (head: [UInt8], tail: [UInt8]) {
+    /// `omitted` counts, by code, the findings beyond `--max-findings` that are not listed.
+    static func jsonEnvelope(_ r: VerificationReport, input: ReportInput = .plain) -> (head: [UInt8], tail: [UInt8]) {
+        let r = input.presented(r)
+        var omitted = JSONObject()
+        for (code, n) in r.omitted.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }) {
+            omitted[code] = .number(JSONNumber(Int64(n)))
+        }
         var head: JSONObject = [
             "integrity": .string(r.integrityOK ? "ok" : "failed"), "records": .number(JSONNumber(Int64(r.records))),
-            "root": .string(r.root), "errors": .array(r.errors.map(findingValue)),
+            "root": .string(r.root), "errors": .array(r.errors.map(findingValue)), "omitted": .object(omitted),
         ]
         if let origin = r.origin { head["origin"] = .string(origin) }
         if let cp = r.latestCheckpoint {
@@ -78,37 +84,77 @@ extension LedgerCheck {
         return anyJSON(v) as! [String: Any]
     }
 
-    static func textHeader(_ rep: VerificationReport, path: String) -> String {
-        var out = "ledger     \(path)\n"
-        if let o = rep.origin { out += "origin     \(o)\n" }
+    /// Codes that, after a `seq-mismatch` (a line deleted, duplicated or moved), every later record repeats only
+    /// because it stands one place off: counted under that root cause instead of listed.
+    static let shiftConsequences: Set<String> = ["seq-mismatch", "checkpoint-size-mismatch"]
+
+    /// The integrity part of the text report: root causes first (findings in seq order), the consequences of a
+    /// shifted line counted under it, findings beyond `--max-findings` counted by code. Every string from the
+    /// ledger is made safe for a terminal.
+    static func textHeader(_ rep: VerificationReport, path: String, input: ReportInput? = nil) -> String {
+        let input = input ?? ReportInput(name: path)
+        let rep = input.presented(rep)
+        let name = Terminal.safe(input.name)
+        var out = "ledger     \(name)\n"
+        if let o = rep.origin { out += "origin     \(Terminal.safe(o))\n" }
         out += "records    \(rep.records)   root \(rep.root)\n"
         if let cp = rep.latestCheckpoint {
             out += "checkpoint seq \(cp.seq), size \(cp.size)"
-            out += cp.witnessNames.isEmpty ? ", no witnesses\n" : ", witnesses: \(cp.witnessNames.joined(separator: ", "))\n"
+            out += cp.witnessNames.isEmpty
+                ? ", no witnesses\n" : ", witnesses: \(cp.witnessNames.map(Terminal.safe).joined(separator: ", "))\n"
         }
-        out += "integrity  \(rep.integrityOK ? "ok" : "FAILED (\(rep.errors.count) error\(rep.errors.count == 1 ? "" : "s"))")\n"
+        let errorCount = rep.errors.count + rep.omittedErrors
+        out += "integrity  \(rep.integrityOK ? "ok" : "FAILED (\(errorCount) error\(errorCount == 1 ? "" : "s"))")\n"
+        // The first seq-mismatch is the root cause of every later finding of a shift-consequence code.
+        let shiftRoot = rep.findings.first { $0.code == "seq-mismatch" }
+        var consequences: [String: Int] = [:]
+        var consequenceSeqs: ClosedRange<Int>?
+        if let root = shiftRoot {
+            for f in rep.findings where f.seq > root.seq && shiftConsequences.contains(f.code) {
+                consequences[f.code, default: 0] += 1
+                let seen = consequenceSeqs ?? f.seq...f.seq
+                consequenceSeqs = min(seen.lowerBound, f.seq)...max(seen.upperBound, f.seq)
+            }
+            for (code, n) in rep.omitted where shiftConsequences.contains(code) { consequences[code, default: 0] += n }
+        }
         for f in rep.findings {
-            out += "\(path):\(f.line): seq \(f.seq): \(f.severity.rawValue)[\(f.code)]: \(f.message)\n"
-            if let h = f.remedy { out += "  hint: \(h)\n" }
+            if let root = shiftRoot, f.seq > root.seq, shiftConsequences.contains(f.code) { continue }
+            out += "\(name):\(f.line): seq \(f.seq): \(f.severity.rawValue)[\(Terminal.safe(f.code))]: "
+            out += Terminal.safe(f.message) + "\n"
+            if let h = f.remedy { out += "  hint: \(Terminal.safe(h))\n" }
+            if f == shiftRoot, !consequences.isEmpty {
+                let total = consequences.values.reduce(0, +)
+                let codes = consequences.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                let seqs = consequenceSeqs.map {
+                    $0.lowerBound == $0.upperBound ? " at seq \($0.lowerBound)" : " at seq \($0.lowerBound)–\($0.upperBound)"
+                } ?? ""
+                out += "  + \(total) consequence\(total == 1 ? "" : "s") of this shift: "
+                out += codes.joined(separator: ", ") + seqs + " (listed with --format json)\n"
+            }
+        }
+        for (code, n) in rep.omitted.sorted(by: { $0.key < $1.key }) {
+            if shiftRoot != nil, shiftConsequences.contains(code) { continue }
+            out += "… and \(n) more [\(Terminal.safe(code))] (not listed; --max-findings N lists up to N per code)\n"
         }
         return out
     }
 
     static func textLine(_ s: ShipmentReport, width: Int = 0) -> String {
-        var line = s.id.padding(toLength: max(width, s.id.count), withPad: " ", startingAt: 0) + "  "
+        let id = Terminal.safe(s.id)
+        var line = id.padding(toLength: max(width, id.count), withPad: " ", startingAt: 0) + "  "
         let status = s.status.rawValue
         line += status.count < 10 ? status.padding(toLength: 10, withPad: " ", startingAt: 0) : status + " "
         switch s.status {
-        case .pending: line += "missing: " + s.missing.joined(separator: ", ")
-        case .held, .returned: line += "customs: \(s.decision ?? s.status.rawValue)"
-        case .compliant: line += s.steps.map(\.name).joined(separator: " → ")
-        case .violation: line += s.violations.map(\.code).joined(separator: ", ")
+        case .pending: line += "missing: " + s.missing.map(Terminal.safe).joined(separator: ", ")
+        case .held, .returned: line += "customs: \(Terminal.safe(s.decision ?? s.status.rawValue))"
+        case .compliant: line += s.steps.map { Terminal.safe($0.name) }.joined(separator: " → ")
+        case .violation: line += s.violations.map { Terminal.safe($0.code) }.joined(separator: ", ")
         case .unverifiable:
-            line += "integrity: \(s.unverifiableCodes.joined(separator: ", ")) at seq \(s.unverifiableSeqs.map(String.init).joined(separator: ", "))"
+            line += "integrity: \(s.unverifiableCodes.map(Terminal.safe).joined(separator: ", ")) at seq \(s.unverifiableSeqs.map(String.init).joined(separator: ", "))"
         }
         line += "\n"
         for v in s.violations {
-            line += "    [\(v.code)] \(v.message) (seq \(v.seqs.map(String.init).joined(separator: ", ")))\n"
+            line += "    [\(Terminal.safe(v.code))] \(Terminal.safe(v.message)) (seq \(v.seqs.map(String.init).joined(separator: ", ")))\n"
         }
         return line
     }
@@ -120,6 +166,7 @@ extension LedgerCheck {
 
     static func text(_ r: LedgerCheck, shipments: [ShipmentReport], path: String) -> String {
         var out = textHeader(r.report, path: path)
+        if let why = ReportInput.notEvaluated(r.report) { return out + "\nshipments  not evaluated: \(why)\n" }
         guard !shipments.isEmpty else { return out }
         out += "\nshipments\n"
         var counts: [ShipmentStatus: Int] = [:]
@@ -164,4 +211,48 @@ final class StdoutWriter {
     }
 
     deinit { flush() }
+}
+
+/// What `ledger verify` read, for presenting its report: the name to show, whether it read a private copy of a pipe,
+/// and whether the file starts with a genesis record (else no hint suggests `ledger repair`).
+struct ReportInput {
+    var name: String
+    var isCopy = false
+    var isLedger = true
+
+    static let plain = ReportInput(name: "")
+
+    /// The report as shown: errors, then warnings, each in seq order (the root cause of a run of findings comes
+    /// first; findings of one seq keep the verifier's order), paths of a private copy replaced by the input's name, and a torn-tail hint
+    /// that fits the input.
+    func presented(_ r: VerificationReport) -> VerificationReport {
+        var r = r
+        func rank(_ f: Finding) -> Int { f.severity == .error ? 0 : 1 }
+        r.findings = r.findings.enumerated().sorted {
+            (rank($0.element), $0.element.seq, $0.offset) < (rank($1.element), $1.element.seq, $1.offset)
+        }.map {
+            var f = $0.element
+            f.message = InputFile.renamed(f.message)
+            f.remedy = f.remedy.map(InputFile.renamed)
+            if f.code == "torn-tail" {
+                if !isLedger {
+                    f.remedy = "\(name) does not start with a genesis record: it is not a chiptrail ledger, and `ledger repair` refuses it"
+                } else if isCopy {
+                    f.remedy = "\(name) was read from a pipe: run `chiptrail ledger repair` on the ledger file itself"
+                }
+            }
+            return f
+        }
+        return r
+    }
+
+    /// Why shipments are not listed, when nothing after the genesis could be checked (a wrong `--trust`, no valid
+    /// genesis): their statuses would only repeat that.
+    static func notEvaluated(_ r: VerificationReport) -> String? {
+        let codes = Set(r.errors.map(\.code))
+        if codes.contains("untrusted-ledger") || codes.contains("unverifiable-records") {
+            return "no record after the genesis could be checked (see the seq 0 finding)"
+        }
+        return nil
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrailCrypto
 import TrailLedger
 
@@ -6,16 +7,23 @@ struct LedgerCheckpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint", abstract: "Print the latest signed checkpoint (or the operator's verifier key).")
 
-    @Argument(help: "The ledger file.") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
     @Flag(help: "Print the operator's C2SP verifier key (name+keyid+base64) instead.") var vkey = false
 
     func run() async throws {
         try await reporting {
-            let latest = try LedgerReader.latestCheckpoint(path: ledger)
+            let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
+            let latest = try LedgerReader.latestCheckpoint(path: input.path)
+            // Saved to a file (`> checkpoint.txt`), the note keeps its exact bytes (its signature covers them); on a
+            // terminal, the characters a terminal acts on are shown escaped.
+            let onTerminal = isatty(1) == 1
             if vkey {
-                print(try LedgerReader.operatorVerifierKey(path: ledger))
+                let key = try LedgerReader.operatorVerifierKey(path: input.path)
+                print(onTerminal ? Terminal.safe(key) : key)
             } else {
-                print(latest.note, terminator: "")
+                print(onTerminal ? Terminal.safeLines(latest.note) : latest.note, terminator: "")
             }
         }
     }

@@ -20,8 +20,12 @@ struct LedgerConsistency: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting(format: format) {
+            let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let result = try CheckpointConsistency.check(
-                old: try FileIO.readText(old), new: try FileIO.readText(new), ledger: ledger)
+                old: try readInputText(old, what: "checkpoint"), new: try readInputText(new, what: "checkpoint"),
+                ledger: input.path)
             if format == .json {
                 printJSON([
                     "consistent": true,

@@ -25,15 +25,18 @@ struct LedgerCosign: AsyncParsableCommand {
         try await reporting(format: format) {
             guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "ledger cosign needs --trust ROOT.pem") }
             let auditor = try loadCertificate(cert)
+            let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let note = try Witness.cosign(
-                ledger: ledger, key: try loadPrivateKey(key, keyOptions, purpose: .witnessCosignature), cert: auditor, trust: try loadCertificates(trust))
+                ledger: input.path, key: try loadPrivateKey(key, keyOptions, purpose: .witnessCosignature), cert: auditor, trust: try loadCertificates(trust))
             try FileIO.writeAtomically(Array(note.utf8), to: out, mode: 0o644, overwrite: true)
             let cp = try Checkpoint(text: try SignedNote(parsing: note).text)
             let name = WitnessName.of(auditor) ?? ""
             if format == .json {
                 printJSON(["out": out, "witness": name, "size": cp.size, "root": cp.rootHash.hex])
             } else {
-                print("wrote \(out): checkpoint of size \(cp.size) cosigned by \(name)")
+                print("wrote \(out): checkpoint of size \(cp.size) cosigned by \(Terminal.safe(name))")
             }
         }
     }

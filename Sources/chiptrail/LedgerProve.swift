@@ -12,7 +12,7 @@ struct LedgerProve: AsyncParsableCommand {
             base64 of the record's line bytes.
             """)
 
-    @Argument(help: "The ledger file.") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
     @Option(help: "The shipment id to prove.") var shipment: String?
     @Option(help: "Prove against the checkpoint record at this seq (default: the latest).") var checkpoint: Int?
     @Flag(name: .customLong("tlog-proof"), help: "Write one record as a C2SP tlog-proof@v1 file (needs --seq).")
@@ -33,6 +33,10 @@ struct LedgerProve: AsyncParsableCommand {
     func run() async throws {
         showIndexProgress(ledger, format: format)
         try await reporting(format: format) {
+            let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
+            let ledger = input.path
             if tlogProof, let seq {
                 let proof = try TlogProof.make(ledger: ledger, seq: seq, checkpointSeq: checkpoint)
                 try FileIO.writeAtomically(Array(proof.text.utf8), to: out, mode: 0o644, overwrite: true)
@@ -52,7 +56,7 @@ struct LedgerProve: AsyncParsableCommand {
                 ])
             } else {
                 print(
-                    "wrote \(out): \(bundle.subject), \(bundle.entries.count) entries (seq \(bundle.entries.map { String($0.seq) }.joined(separator: ", "))) against the checkpoint of size \(bundle.treeSize)"
+                    "wrote \(out): \(Terminal.safe(bundle.subject)), \(bundle.entries.count) entries (seq \(bundle.entries.map { String($0.seq) }.joined(separator: ", "))) against the checkpoint of size \(bundle.treeSize)"
                 )
             }
         }

@@ -8,7 +8,7 @@ struct LedgerShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "List the ledger's records, one record in full, or one shipment's timeline.")
 
-    @Argument(help: "The ledger file.") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
     @Option(help: "Print the record at this seq in full.") var seq: Int?
     @Option(help: "Print this shipment's trail as a timeline (needs --trust).") var shipment: String?
     @Option(help: "Trust anchor for --shipment (root CA certificate), repeatable.") var trust: [String] = []
@@ -16,29 +16,38 @@ struct LedgerShow: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting(format: format) {
+            let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             if let shipment {
-                try showShipment(shipment)
+                try showShipment(shipment, input: input)
                 return
             }
             var found = false
-            try LedgerReader.forEach(path: ledger) { r, line in
+            let out = StdoutWriter()
+            try LedgerReader.forEach(path: input.path) { r, line in
                 if let seq, r.seq != seq { return }
                 found = true
                 if seq != nil {
-                    print(String(decoding: line, as: UTF8.self))
+                    // The line as JSON with the characters a terminal acts on as \u escapes: the same JSON value.
+                    out.write(Terminal.safeJSON(line) + [0x0A])
                     return
                 }
-                print(String(format: "%6d  %@  %@", r.seq, r.time.text, RecordSummary.of(r)))
+                let number = String(r.seq)
+                let pad = String(repeating: " ", count: max(0, 6 - number.count))
+                out.write("\(pad)\(number)  \(r.time.text)  \(Terminal.safe(RecordSummary.of(r)))\n")
             }
-            if let seq, !found { throw TrailError.usage("unknown-seq", "\(ledger) has no record at seq \(seq)") }
+            out.flush()
+            if let seq, !found { throw TrailError.usage("unknown-seq", "\(input.name) has no record at seq \(seq)") }
         }
     }
 
-    func showShipment(_ id: String) throws {
+    func showShipment(_ id: String, input: InputFile) throws {
         guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "--shipment needs --trust ROOT.pem") }
-        let check = try LedgerCheck.run(path: ledger, options: VerifyOptions(trust: try loadCertificates(trust)), policy: .h200)
-        guard let s = check.shipments.first(where: { $0.id == id }) else {
-            throw TrailError.usage("unknown-shipment", "no statement in \(ledger) is about shipment \(id)")
+        let check = try LedgerCheck.run(
+            path: input.path, options: VerifyOptions(trust: try loadCertificates(trust)), policy: .h200)
+        guard let s = check.shipments.first(where: { Array($0.id.unicodeScalars) == Array(id.unicodeScalars) }) else {
+            throw TrailError.usage("unknown-shipment", "no statement in \(input.name) is about shipment \(id)")
         }
         if format == .json {
             var o = LedgerCheck.shipmentJSON(s)
@@ -49,16 +58,18 @@ struct LedgerShow: AsyncParsableCommand {
             printJSON(o)
             return
         }
-        print("shipment \(s.id): \(s.status.rawValue)")
+        let safe = Terminal.safe
+        print("shipment \(safe(s.id)): \(s.status.rawValue)")
         for t in s.timeline {
-            var line = "  seq " + String(t.seq).padding(toLength: 6, withPad: " ", startingAt: 0) + " " + t.time + "  "
-            line += t.kind.padding(toLength: 19, withPad: " ", startingAt: 0)
-            line += t.parties.joined(separator: ", ") + " (" + t.roles.joined(separator: ", ") + ")  " + t.summary
+            var line = "  seq " + String(t.seq).padding(toLength: 6, withPad: " ", startingAt: 0) + " " + safe(t.time) + "  "
+            line += safe(t.kind).padding(toLength: 19, withPad: " ", startingAt: 0)
+            line += t.parties.map(safe).joined(separator: ", ") + " (" + t.roles.map(safe).joined(separator: ", ") + ")  "
+                + safe(t.summary)
             if t.retracted { line += "  [retracted]" }
             if !t.intact { line += "  [integrity failure: not evaluated]" }
             print(line)
         }
-        for v in s.violations { print("  violation [\(v.code)] \(v.message)") }
-        if s.status == .pending, !s.missing.isEmpty { print("  missing: \(s.missing.joined(separator: ", "))") }
+        for v in s.violations { print("  violation [\(safe(v.code))] \(safe(v.message))") }
+        if s.status == .pending, !s.missing.isEmpty { print("  missing: \(s.missing.map(safe).joined(separator: ", "))") }
     }
 }

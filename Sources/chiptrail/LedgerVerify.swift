@@ -8,15 +8,29 @@ struct LedgerVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a ledger offline: lines, chain, tree, checkpoints, signatures, certificates, compliance.",
-        discussion: "Exit 0 intact and compliant; 1 integrity failure; 2 intact but a shipment is in violation.")
+        discussion: """
+            LEDGER may be `-` (stdin), /dev/stdin, a pipe or a process substitution such as <(gunzip -c L.gz): it is
+            copied to a private temporary file first and gets exactly the verdict of the file.
+            Findings are listed in seq order, the root cause first; the consequences of a deleted or moved line are
+            counted under it. At most --max-findings findings of each code are listed; the rest are counted.
+            Exit 0 intact and compliant; 1 integrity failure; 2 intact but a shipment is in violation.
+            """)
 
-    @Argument(help: "The ledger file.") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
     @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
     @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
     @Option(help: "A previously saved checkpoint the ledger must extend.") var since: String?
     @Option(help: "Only report this shipment.") var shipment: String?
     @Flag(help: "Report lines that are not in RFC 8785 canonical form.") var strict = false
+    @Option(name: .customLong("max-findings"), help: "Findings listed in full per code (1–1000000); the rest are counted.")
+    var maxFindings = 100
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    func validate() throws {
+        guard (1...1_000_000).contains(maxFindings) else {
+            throw ValidationError("--max-findings must be between 1 and 1000000 (got \(maxFindings))")
+        }
+    }
 
     func run() async throws {
         var exit: Int32 = 0
@@ -26,29 +40,39 @@ struct LedgerVerify: AsyncParsableCommand {
             }
             var options = VerifyOptions(trust: try loadCertificates(trust))
             options.strict = strict
-            if let since { options.since = try FileIO.readText(since) }
-            let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
-            let size = (try? FileManager.default.attributesOfItem(atPath: ledger)[.size] as? Int64) ?? 0
-            let progress = Progress("verifying \(ledger)", total: size, format: format)
+            options.maxFindingsPerCode = maxFindings
+            if let since { options.since = try readInputText(since, what: "checkpoint") }
+            let pol = try loadPolicy(policy)
+            let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
+            let path = input.path
+            let shownAs = ReportInput(name: input.name, isCopy: input.isCopy, isLedger: Ledger.startsWithGenesis(path: path))
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+            let progress = Progress("verifying \(Terminal.safe(input.name))", total: size, format: format)
             let out = StdoutWriter()
             var tail: [UInt8] = []
             var shown = 0
             var violation = false
             var counts: [ShipmentStatus: Int] = [:]
+            var notEvaluated: String?
             let report = try LedgerCheck.stream(
-                path: ledger, options: options, policy: pol, onProgress: { progress.update($0) },
+                path: path, options: options, policy: pol, onProgress: { progress.update($0) },
                 onIntegrity: { r in
                     progress.done()
+                    notEvaluated = ReportInput.notEvaluated(r)
                     if format == .json {
-                        let (head, t) = LedgerCheck.jsonEnvelope(r)
+                        let (head, t) = LedgerCheck.jsonEnvelope(r, input: shownAs)
                         out.write(head)
                         tail = t
                     } else {
-                        out.write(LedgerCheck.textHeader(r, path: ledger))
+                        out.write(LedgerCheck.textHeader(r, path: input.name, input: shownAs))
+                        if let notEvaluated { out.write("\nshipments  not evaluated: \(notEvaluated)\n") }
                     }
                 },
                 onShipment: { s in
-                    if let shipment, s.id != shipment { return }
+                    if notEvaluated != nil { return }
+                    if let shipment, Array(s.id.unicodeScalars) != Array(shipment.unicodeScalars) { return }
                     if format == .json {
                         out.write((shown > 0 ? [0x2C] : []) + JCS.serialize(LedgerCheck.shipmentValue(s)))
                     } else {
@@ -64,8 +88,8 @@ struct LedgerVerify: AsyncParsableCommand {
                 out.write(LedgerCheck.textFooter(counts))
             }
             out.flush()
-            if let shipment, shown == 0 {
-                throw TrailError.usage("unknown-shipment", "no statement in \(ledger) is about shipment \(shipment)")
+            if let shipment, shown == 0, notEvaluated == nil {
+                throw TrailError.usage("unknown-shipment", "no statement in \(input.name) is about shipment \(shipment)")
             }
             exit = !report.integrityOK ? Exit.integrity : (violation ? Exit.policy : 0)
         }

@@ -1,43 +1,84 @@
 import Foundation
 import TrailCrypto
+import TrailCompliance
 import TrailLedger
 
-/// Every certificate in the PEM (or DER) files at `paths`, in order.
+/// Every certificate in the PEM (or DER) files at `paths`, in order; `no-certificate` (exit 65) for a file that holds
+/// none (a key file given as `--trust`, say), naming the file and what it holds instead.
 func loadCertificates(_ paths: [String]) throws -> [Certificate] {
     var out: [Certificate] = []
     for p in paths {
-        let bytes = try FileIO.read(p)
+        let bytes = try readInput(p, what: "certificate")
         if bytes.first == 0x30 {
-            out.append(try Certificate(der: bytes))
-        } else {
-            out += try Certificate.all(pem: String(decoding: bytes, as: UTF8.self), file: p)
+            do {
+                out.append(try Certificate(der: bytes))
+            } catch let e as TrailError {
+                throw e.at(file: p)
+            }
+            continue
         }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let certs = try Certificate.all(pem: text, file: p)
+        guard !certs.isEmpty else { throw noCertificate(p, text: text) }
+        out += certs
     }
     return out
+}
+
+/// `no-certificate`: `path` holds no certificate; says what kind of file it looks like (never any of its contents,
+/// nor a private key's PEM label: the key hygiene tests forbid that text in any output).
+func noCertificate(_ path: String, text: String) -> TrailError {
+    let labels = (try? PEM.blocks(in: text, file: path).map(\.label)) ?? []
+    let holds: String
+    if labels.contains(where: { $0.hasSuffix("PRIVATE KEY") }) {
+        holds = "it holds a private key, not a certificate"
+    } else if labels.contains(where: { $0.hasSuffix("PUBLIC KEY") }) {
+        holds = "it holds a public key, not a certificate"
+    } else if labels.contains("CERTIFICATE REQUEST") {
+        holds = "it holds a certificate request, not a certificate"
+    } else if labels.contains("X509 CRL") {
+        holds = "it holds a CRL, not a certificate"
+    } else {
+        holds = labels.isEmpty ? "it holds no PEM block" : "it holds no CERTIFICATE block"
+    }
+    return TrailError.malformed(
+        "no-certificate", "no certificate in \(path): \(holds)",
+        remedy: "give the PEM or DER certificate file (-----BEGIN CERTIFICATE-----)"
+    ).at(file: path)
 }
 
 /// The one certificate in the file at `path`.
 func loadCertificate(_ path: String) throws -> Certificate {
     guard let c = try loadCertificates([path]).first else {
-        throw TrailError.malformed("no-certificate", "\(path) holds no certificate").at(file: path)
+        throw TrailError.malformed("no-certificate", "no certificate in \(path)").at(file: path)
     }
     return c
 }
 
 /// A CRL from PEM or DER.
 func loadCRL(_ path: String) throws -> CRL {
-    let bytes = try FileIO.read(path)
-    if bytes.first == 0x30 { return try CRL(der: bytes) }
-    return try CRL(pem: String(decoding: bytes, as: UTF8.self), file: path)
+    let bytes = try readInput(path, what: "CRL")
+    do {
+        if bytes.first == 0x30 { return try CRL(der: bytes) }
+        return try CRL(pem: String(decoding: bytes, as: UTF8.self), file: path)
+    } catch let e as TrailError {
+        throw e.file == nil ? e.at(file: path) : e
+    }
 }
 
 /// A DSSE envelope file.
 func loadEnvelope(_ path: String) throws -> Envelope {
     do {
-        return try Envelope(json: try FileIO.read(path))
+        return try Envelope(json: try readInput(path, what: "envelope"))
     } catch let e as TrailError {
         throw e.at(file: path)
     }
+}
+
+/// A policy file, or the built-in H200 rule without one.
+func loadPolicy(_ path: String?) throws -> Policy {
+    guard let path else { return .h200 }
+    return try Policy.load(json: try readInput(path, what: "policy"), file: path)
 }
 
 /// A progress line on stderr, shown only on a terminal and never in JSON mode.

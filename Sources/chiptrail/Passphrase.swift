@@ -10,7 +10,7 @@ struct PassphraseOptions: ParsableArguments {
     /// The passphrase, or nil when none is available without a terminal. `confirm` asks twice.
     func obtain(prompt: String, confirm: Bool = false) throws -> [UInt8]? {
         if let f = passphraseFile {
-            var bytes = try FileIO.read(f)
+            var bytes = try readInput(f, what: "passphrase")
             if let nl = bytes.firstIndex(of: 0x0A) { bytes = Array(bytes[..<nl]) }
             if bytes.last == 0x0D { bytes.removeLast() }
             guard !bytes.isEmpty else {

@@ -13,7 +13,7 @@ struct ReportCommand: AsyncParsableCommand {
             printable and readable on a phone. Exit 0 when the report is written, whatever it shows.
             """)
 
-    @Argument(help: "The ledger file.") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
     @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
     @Option(help: "Where to write the HTML report.") var html: String
     @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
@@ -24,19 +24,22 @@ struct ReportCommand: AsyncParsableCommand {
             guard !trust.isEmpty else {
                 throw TrailError.usage("no-trust-anchor", "report needs --trust ROOT.pem (the ledger's root)")
             }
-            let pol = try policy.map { try Policy.load(json: try FileIO.read($0), file: $0) } ?? .h200
+            let pol = try loadPolicy(policy)
+            let input = try InputFile(ledger)
+            // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
+            defer { withExtendedLifetime(input) {} }
             let anchors = try loadCertificates(trust)
             // Who signed what (certificates, CRLs, signatures by seq): a read of the file beside the verifier's.
-            let context = try ReportContext.collect(path: ledger, trust: anchors)
+            let context = try ReportContext.collect(path: input.path, trust: anchors)
             var writer: HTMLReport.Writer?
             var shipments = 0
-            let size = (try? FileManager.default.attributesOfItem(atPath: ledger)[.size] as? Int64) ?? 0
-            let p = Progress("verifying \(ledger)", total: size, format: format)
+            let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int64) ?? 0
+            let p = Progress("verifying \(Terminal.safe(input.name))", total: size, format: format)
             let report = try LedgerCheck.stream(
-                path: ledger, options: VerifyOptions(trust: anchors), policy: pol, onProgress: { p.update($0) },
+                path: input.path, options: VerifyOptions(trust: anchors), policy: pol, onProgress: { p.update($0) },
                 onIntegrity: {
                     writer = HTMLReport.Writer(
-                        report: $0, policy: pol, ledger: (ledger as NSString).lastPathComponent, context: context,
+                        report: $0, policy: pol, ledger: FileIO.fileName(of: input.name), context: context,
                         toolVersion: Chiptrail.configuration.version)
                 },
                 onShipment: {

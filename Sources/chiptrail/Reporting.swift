@@ -2,14 +2,24 @@ import ArgumentParser
 import Foundation
 import TrailCrypto
 
-/// Exit statuses of DESIGN.md §6.
+/// Exit statuses (DESIGN.md §6, following sysexits(3); the table is in README.md and DESIGN-NOTES.md "Exit status").
 enum Exit {
     static let ok: Int32 = 0
+    /// Integrity or authenticity failure.
     static let integrity: Int32 = 1
+    /// Integrity intact, but a policy violation.
     static let policy: Int32 = 2
+    /// EX_USAGE: the command line is wrong (an option, an argument, a value out of range).
     static let usage: Int32 = 64
+    /// EX_DATAERR: an input file is malformed (ledger refused by repair, manifest, predicate, policy, certificate,
+    /// key, envelope, bundle, checkpoint note).
     static let malformed: Int32 = 65
+    /// EX_NOINPUT: an input file does not exist, or is neither a regular file nor a pipe.
+    static let noInput: Int32 = 66
+    /// EX_IOERR: reading or writing failed.
     static let io: Int32 = 74
+    /// EX_NOPERM: not permitted — a wrong passphrase, a file the process may not read or write, a key file others may
+    /// read, a witness the ledger has not registered.
     static let permission: Int32 = 77
 
     static func code(for category: TrailError.Category) -> Int32 {
@@ -22,6 +32,25 @@ enum Exit {
         case .permission: permission
         }
     }
+
+    /// Error codes whose exit status is not their library category's: the library sorts errors into fewer
+    /// categories than sysexits has statuses.
+    static let byCode: [String: Int32] = [
+        "wrong-passphrase": permission,
+        "insecure-key-permissions": permission,
+        "witness-not-registered": permission,
+        "permission-denied": permission,
+        "no-such-file": noInput,
+        "not-a-regular-file": noInput,
+        // A statement that `attest` refuses to sign because the predicate or manifest breaks DESIGN.md §3.1 is a
+        // malformed input file, not a ledger integrity failure.
+        "malformed-predicate": malformed,
+        "malformed-manifest": malformed,
+        "malformed-envelope": malformed,
+    ]
+
+    /// The exit status of a thrown error.
+    static func code(for e: TrailError) -> Int32 { byCode[e.code] ?? code(for: e.category) }
 }
 
 /// Output format shared by every reporting command.
@@ -31,13 +60,14 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Runs a command body; a `TrailError` is printed to stderr (text, or JSON with `--format json`) and
-/// becomes the exit status of its category.
+/// becomes the exit status of its category (`Exit.code(for:)`).
 func reporting(format: OutputFormat = .text, _ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let e as TrailError {
-        printError(e, format: format)
-        throw ExitCode(Exit.code(for: e.category))
+        let shown = InputFile.renamed(e)
+        printError(shown, format: format)
+        throw ExitCode(Exit.code(for: shown))
     }
 }
 
@@ -52,8 +82,24 @@ func printError(_ e: TrailError, format: OutputFormat = .text) {
         let data = try? JSONSerialization.data(withJSONObject: ["error": obj], options: [.sortedKeys])
         FileHandle.standardError.write((data ?? Data()) + Data("\n".utf8))
     } else {
-        stderr("chiptrail: " + e.description)
+        stderr("chiptrail: " + errorText(e))
     }
+}
+
+/// `TrailError.description` with every part that may quote a file's contents made safe for a terminal.
+func errorText(_ e: TrailError) -> String {
+    var s = ""
+    if let file = e.file { s += Terminal.safe(file) + ":" }
+    if let line = e.line { s += "\(line):" }
+    if !s.isEmpty { s += " " }
+    if let seq = e.seq { s += "seq \(seq): " }
+    s += "error[\(Terminal.safe(e.code))]: "
+    // A message of several problems (one per line) keeps its line breaks; each line is made safe on its own.
+    s += e.message.split(separator: "\n", omittingEmptySubsequences: false).map { Terminal.safe(String($0)) }
+        .joined(separator: "\n")
+    if !e.openssl.isEmpty { s += " (OpenSSL: " + Terminal.safe(e.openssl.joined(separator: "; ")) + ")" }
+    if let remedy = e.remedy { s += "\n  hint: " + Terminal.safe(remedy) }
+    return s
 }
 
 func stderr(_ s: String) {

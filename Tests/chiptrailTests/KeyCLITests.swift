@@ -47,7 +47,7 @@ import TrailTestSupport
         #expect(try chiptrail(["key", "generate", "--out", out, "--passphrase-file", pass]).status == 0)
 
         let r1 = try chiptrail(["key", "public", out, "--passphrase-file", wrong])
-        #expect(r1.status == 64)
+        #expect(r1.status == 77)
         #expect(r1.stderr.contains("error[wrong-passphrase]"))
         #expect(r1.stderr.contains(out))
 
@@ -73,7 +73,7 @@ import TrailTestSupport
 
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: out)
         let loose = try chiptrail(["key", "public", out, "--passphrase-file", pass])
-        #expect(loose.status == 64)
+        #expect(loose.status == 77)
         #expect(loose.stderr.contains("insecure-key-permissions"))
         #expect(try chiptrail(["key", "public", out, "--passphrase-file", pass, "--insecure-key-permissions"]).status == 0)
     }

@@ -79,7 +79,7 @@ import TrailTestSupport
         ]
         for args in refused {
             let r = try chiptrail(args)
-            #expect(r.status == 64, "\(args): \(r.stderr)")
+            #expect(r.status == 77, "\(args): \(r.stderr)")
             #expect(r.stderr.contains("insecure-key-permissions"), "\(args): \(r.stderr)")
             #expect(r.stderr.contains("chmod 600"), "the error says what to do")
             let ok = try chiptrail(args + ["--insecure-key-permissions"])
@@ -89,7 +89,7 @@ import TrailTestSupport
         let append = try chiptrail([
             "ledger", "append", dir.file("none.jsonl"), "--operator-key", key, "--passphrase-file", pass,
         ])
-        #expect(append.status == 64 && append.stderr.contains("insecure-key-permissions"), "\(append.stderr)")
+        #expect(append.status == 77 && append.stderr.contains("insecure-key-permissions"), "\(append.stderr)")
     }
 
     /// Runs many commands, including error paths, and greps every stdout and stderr for key material.
@@ -158,22 +158,22 @@ import TrailTestSupport
         try run(["ledger", "checkpoint", ledger])
 
         // Error paths: wrong passphrases, keys where other files belong, key files as ledgers and envelopes.
-        try run(["key", "public", op, "--passphrase-file", wrong], expect: 64)
-        try run(["key", "public", op, "--format", "json"], env: ["CHIPTRAIL_PASSPHRASE": "wrong"], expect: 64)
+        try run(["key", "public", op, "--passphrase-file", wrong], expect: 77)
+        try run(["key", "public", op, "--format", "json"], env: ["CHIPTRAIL_PASSPHRASE": "wrong"], expect: 77)
         try run(
             ["ledger", "append", ledger, env, "--operator-key", op, "--passphrase-file", wrong, "--format", "json"],
-            expect: 64)
+            expect: 77)
         try run(
             [
                 "attest", "supply-sufficiency", "--manifest", manifest, "--predicate", predicate, "--key", ex,
                 "--cert", dir.file("ex.pem"), "--out", dir.file("env2.json"), "--passphrase-file", wrong,
-            ], expect: 64)
+            ], expect: 77)
         try run(
             [
                 "ca", "issue", "--ca", ca, "--role", "lab", "--subject", "CN=L,O=Lab,C=US", "--public",
                 dir.file("ex.pub"),
                 "--out", dir.file("lab.pem"), "--passphrase-file", wrong,
-            ], expect: 64)
+            ], expect: 77)
         try run(["ledger", "append", ledger, env, "--operator-key", ex, "--passphrase-file", pass], expect: nil)
         for keyFile in [plain, op, ca + "/key.pem"] {
             try run(["cert", "show", keyFile], expect: nil)
