@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// The benchmark harness (DESIGN.md §8): a separate package so that the library's test suite stays fast.
+// The benchmark harness (BENCHMARKS.md): a separate package so that the library's test suite stays fast.
 // Build with `swift build -c release` here; `run.sh` does it for you.
 import PackageDescription
 

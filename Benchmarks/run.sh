@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The chiptrail benchmark (DESIGN.md §8): one run measures the OpenSSL limit, `ledger verify` at 10k/100k/1M
+# The chiptrail benchmark (BENCHMARKS.md): one run measures the OpenSSL limit, `ledger verify` at 10k/100k/1M
 # records, bulk append, single-append latency at 1k vs 1M records and proof latency at 1M, and prints one table.
 #
 #   Benchmarks/run.sh [--sizes "10000 100000 1000000"] [--regenerate]

@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// The crash-safety harness of DESIGN.md §8: appends in a loop, SIGKILLs the appender at random instants,
+// The crash-safety harness of BENCHMARKS.md: appends in a loop, SIGKILLs the appender at random instants,
 // and checks after every kill that nothing reported committed was lost and that verify/repair recover.
 //
 //     swift build -c release && .build/release/crash-harness --trials 200

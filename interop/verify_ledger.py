@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent verifier of a chiptrail ledger, written from DESIGN.md alone with pyca/cryptography.
+"""An independent verifier of a chiptrail ledger, written from SPEC.md alone with pyca/cryptography.
 
 It shares no code with chiptrail. It checks: one JSON object per line without duplicate keys, seq and
 prev (SHA-256 of the previous line's bytes), RFC 6962 roots of every checkpoint, the C2SP signed-note

@@ -25,7 +25,7 @@ public struct BundleCheck: Sendable {
         return BundleCheck(verification: v, shipment: shipment, policy: policy)
     }
 
-    /// 1 on an integrity failure, 2 when the shipment is in violation, else 0 (DESIGN.md §6).
+    /// 1 on an integrity failure, 2 when the shipment is in violation, else 0 (README.md "Commands").
     public var exitStatus: Int32 {
         if !verification.integrityOK { return 1 }
         if shipment?.status == .violation { return 2 }

@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-// The rules of DESIGN.md §5 (one family per file under Rules/), applied once every statement has been consumed (a
+// The rules of SPEC.md §13 (one family per file under Rules/), applied once every statement has been consumed (a
 // retraction may come late). This file builds each shipment's context, runs the rules and derives the status.
 
 extension ComplianceEvaluator {

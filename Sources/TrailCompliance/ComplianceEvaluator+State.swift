@@ -42,7 +42,7 @@ extension ComplianceEvaluator {
         static func < (x: Self, y: Self) -> Bool { x.bytes.lexicographicallyPrecedes(y.bytes) }
     }
 
-    /// A customs decision (DESIGN.md §3.1).
+    /// A customs decision (SPEC.md §8.4).
     enum Decision: String {
         case released, inspect, held, returned
     }

@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-/// Per-shipment evaluation of verified statements against a policy (DESIGN.md §5).
+/// Per-shipment evaluation of verified statements against a policy (SPEC.md §13).
 ///
 /// Feed every statement in ledger order with `consume`, then call `evaluate`. A shipment statement is reduced to
 /// what the rules and the timeline need and written to an `EntryStore` (a temporary file); memory holds one offset

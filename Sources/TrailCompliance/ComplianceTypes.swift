@@ -1,6 +1,6 @@
 import TrailLedger
 
-/// A shipment's compliance status (DESIGN.md §5). Precedence: violation > unverifiable > returned > held > pending >
+/// A shipment's compliance status (SPEC.md §13). Precedence: violation > unverifiable > returned > held > pending >
 /// compliant. `unverifiable`: a statement naming the shipment failed integrity, so its trail cannot be judged from
 /// what remains (DESIGN-NOTES.md "Compliance", Status).
 public enum ShipmentStatus: String, Sendable, CaseIterable, Comparable {

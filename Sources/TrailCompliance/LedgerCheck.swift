@@ -53,7 +53,7 @@ public struct LedgerCheck: Sendable {
         return report
     }
 
-    /// Exit status of DESIGN.md §6: 1 on integrity failure, 2 when a shipment is in violation, else 0.
+    /// Exit status of README.md "Commands": 1 on integrity failure, 2 when a shipment is in violation, else 0.
     public func exitStatus(shipments: [ShipmentReport]? = nil) -> Int32 {
         if !report.integrityOK { return 1 }
         if (shipments ?? self.shipments).contains(where: { $0.status == .violation }) { return 2 }

@@ -2,7 +2,7 @@ import Foundation
 import TrailCrypto
 import TrailLedger
 
-/// A compliance policy (DESIGN.md §5); every field is optional in the JSON file and defaults to the H200 rule.
+/// A compliance policy (SPEC.md §13); every field is optional in the JSON file and defaults to the H200 rule.
 public struct Policy: Sendable, Equatable, Codable {
     public var maxTPP: Double = 21000
     public var maxDramBandwidthGBps: Double = 6500

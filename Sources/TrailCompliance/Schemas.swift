@@ -25,7 +25,7 @@ public enum Schemas {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "urn:chiptrail:schema:manifest:v1",
   "title": "chiptrail shipment manifest",
-  "description": "The exporter's shipment manifest (DESIGN.md §3.1); its SHA-256 is every statement's subject digest. Unknown fields are ignored. Beyond this schema, chiptrail requires exactly `quantity` serials (manifest-serials-invalid).",
+  "description": "The exporter's shipment manifest (SPEC.md §8.4); its SHA-256 is every statement's subject digest. Unknown fields are ignored. Beyond this schema, chiptrail requires exactly `quantity` serials (manifest-serials-invalid).",
   "type": "object",
   "required": [
     "shipmentId",

@@ -1,4 +1,4 @@
-/// The stable codes of compliance violations (DESIGN.md §5; the table in DESIGN-NOTES.md "Compliance").
+/// The stable codes of compliance violations (SPEC.md §13; the table in DESIGN-NOTES.md "Compliance").
 public enum ViolationCode {
     /// The supply-sufficiency signer's organisation (O=) is not the manifest's `exporter`.
     public static let exporterMismatch = "exporter-mismatch"

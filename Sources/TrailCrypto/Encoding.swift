@@ -52,7 +52,7 @@ public enum Base64 {
         return [UInt8](d)
     }
 
-    /// Standard or URL-safe base64, padded or not, but not a mix of both alphabets (DESIGN.md §4.1). Padding,
+    /// Standard or URL-safe base64, padded or not, but not a mix of both alphabets (SPEC.md §10). Padding,
     /// when present, is only at the end and never more than the length needs; unused low bits of the last
     /// character are ignored (as most decoders do).
     public static func decodeLenient(_ text: String) -> [UInt8]? {

@@ -1,6 +1,6 @@
 import COpenSSL
 
-/// The key algorithms chiptrail generates and accepts (DESIGN.md §2), each with its one signature scheme.
+/// The key algorithms chiptrail generates and accepts (SPEC.md §2), each with its one signature scheme.
 public enum KeyAlgorithm: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Ed25519, pure (no pre-hash).
     case ed25519

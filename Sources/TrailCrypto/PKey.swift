@@ -43,7 +43,7 @@ final class PKey: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: p, count: Int(n)))
     }
 
-    /// Signs `message` with the algorithm's one scheme (DESIGN.md §4.1).
+    /// Signs `message` with the algorithm's one scheme (SPEC.md §10).
     func sign<M: ContiguousBytes>(_ message: M) throws -> [UInt8] {
         guard let mctx = EVP_MD_CTX_new() else { throw OpenSSLErrors.error("sign-failed", "EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(mctx) }

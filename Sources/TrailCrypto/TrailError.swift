@@ -4,7 +4,7 @@
 /// `message` says what went wrong in words; `remedy` says what to do next. Where the error comes from
 /// OpenSSL, `openssl` holds the drained OpenSSL error queue.
 public struct TrailError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// How a failure maps onto the CLI's exit status (DESIGN.md §6).
+    /// How a failure maps onto the CLI's exit status (README.md "Commands").
     public enum Category: Sendable, Equatable {
         /// Integrity or authenticity failure (exit 1).
         case integrity

@@ -7,7 +7,7 @@ struct LedgerProve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prove", abstract: "Write a proof bundle for one shipment (records, inclusion proofs, checkpoint).",
         discussion: """
-            With --shipment, writes the proof bundle of DESIGN.md §4 (verify it with `chiptrail bundle verify`).
+            With --shipment, writes the proof bundle of SPEC.md §4 (verify it with `chiptrail bundle verify`).
             With --tlog-proof --seq N, writes record N as a C2SP tlog-proof@v1 text whose `extra` line is the
             base64 of the record's line bytes.
             """)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TrailCrypto
 
-/// Exit statuses (DESIGN.md §6, following sysexits(3); the table is in README.md and DESIGN-NOTES.md "Exit status").
+/// Exit statuses (README.md "Commands", following sysexits(3); the table is in README.md and DESIGN-NOTES.md "Exit status").
 enum Exit {
     static let ok: Int32 = 0
     /// Integrity or authenticity failure.
@@ -42,7 +42,7 @@ enum Exit {
         "permission-denied": permission,
         "no-such-file": noInput,
         "not-a-regular-file": noInput,
-        // A statement that `attest` refuses to sign because the predicate or manifest breaks DESIGN.md §3.1 is a
+        // A statement that `attest` refuses to sign because the predicate or manifest breaks SPEC.md §8.4 is a
         // malformed input file, not a ledger integrity failure.
         "malformed-predicate": malformed,
         "malformed-manifest": malformed,

@@ -4,7 +4,7 @@ import TrailCrypto
 import TrailLedger
 import TrailTestSupport
 
-/// `ledger prove` bundles and their offline verification (DESIGN.md §4 "Proof bundle").
+/// `ledger prove` bundles and their offline verification (SPEC.md §11).
 @Suite struct BundleTests {
     @Test func bundleHoldsExactlyWhatTheShipmentDependsOn() throws {
         let f = try LedgerFixture.withShipment()
@@ -17,7 +17,7 @@ import TrailTestSupport
         let lines = try f.lines
         for e in b.entries { #expect(e.line == lines[e.seq]) }
         #expect(b.checkpoint == (try LedgerReader.latestCheckpoint(path: f.path).note))
-        // The file: the field names of DESIGN.md §4, standard padded base64, a round trip.
+        // The file: the field names of SPEC.md §4, standard padded base64, a round trip.
         let json = try JSONParser.parse(b.serialized)
         #expect(json.objectValue?.keys.sorted() == ["checkpoint", "entries", "mediaType", "origin", "subject", "treeSize"])
         #expect(json["mediaType"]?.stringValue == "application/vnd.chiptrail.bundle.v1+json")

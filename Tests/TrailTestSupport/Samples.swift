@@ -2,7 +2,7 @@ import Foundation
 import TrailCrypto
 import TrailLedger
 
-/// Realistic H200 statements for tests (figures of DESIGN.md §1).
+/// Realistic H200 statements for tests (public H200 SXM figures: TPP 15,832, 4,800 GB/s, 141 GB).
 public enum Samples {
     public static let origin = "ledger.test.example/h200"
 

@@ -3,7 +3,7 @@ import Testing
 import TrailTestSupport
 
 /// The hostile corpus: correctly signed hostile ledgers and proof bundles written by an independent writer
-/// (interop/hostile: Python 3 + pyca/cryptography from DESIGN.md alone, sharing no code with chiptrail), each
+/// (interop/hostile: Python 3 + pyca/cryptography from SPEC.md alone, sharing no code with chiptrail), each
 /// case stating the exact exit status, the (code, seq) error findings and the shipment verdicts the built
 /// `chiptrail` must give. Issues 13 (integrity) and 14 (compliance).
 enum HostileCorpus {

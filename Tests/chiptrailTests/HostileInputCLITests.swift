@@ -170,12 +170,25 @@ import TrailTestSupport
         #expect(!body.isEmpty && body.allSatisfy { !r.stderr.contains($0) })
     }
 
-    @Test func findingsBeyondTheLimitAreCountedInTextAndJSON() throws {
+    /// A file of `{}` lines has no genesis: that is the one root cause, and the rest is a count.
+    @Test func noGenesisIsTheRootCauseOfEverythingAfterIt() throws {
         let dir = TempDir()
         let empty = try dir.write("empty.jsonl", String(repeating: "{}\n", count: 150))
+        let j = try chiptrail(["ledger", "verify", empty, "--trust", Self.sampleRoot, "--format", "json"])
+        #expect(j.status == 1)
+        let o = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any] ?? [:]
+        let errors = (o["errors"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "")@\($0["seq"] ?? "")" }
+        #expect(errors == ["malformed-record@0", "unverifiable-records@1"])
+    }
+
+    @Test func findingsBeyondTheLimitAreCountedInTextAndJSON() throws {
+        let dir = TempDir()
+        // A trusted genesis, then 150 lines that are not records: each is a finding of its own.
+        let genesis = try String(contentsOfFile: Self.sample, encoding: .utf8).split(separator: "\n")[0]
+        let empty = try dir.write("empty.jsonl", genesis + "\n" + String(repeating: "{}\n", count: 150))
         let r = try chiptrail(["ledger", "verify", empty, "--trust", Self.sampleRoot, "--max-findings", "3"])
         #expect(r.status == 1)
-        #expect(r.stdout.contains("integrity  FAILED (150 errors)\n"))
+        #expect(r.stdout.contains("integrity  FAILED (151 errors)\n"))
         #expect(r.stdout.components(separatedBy: "error[malformed-record]").count == 4)
         #expect(
             r.stdout.hasSuffix(
@@ -186,7 +199,7 @@ import TrailTestSupport
         #expect(j.status == 1)
         let o = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(o["omitted"] as? [String: Int] == ["malformed-record": 147])
-        #expect((o["errors"] as? [Any])?.count == 3)
+        #expect((o["errors"] as? [Any])?.count == 4)  // 3 malformed-record and no-checkpoint
         // The default keeps 100 per code.
         let d = try chiptrail(["ledger", "verify", empty, "--trust", Self.sampleRoot, "--format", "json"])
         let od = try JSONSerialization.jsonObject(with: Data(d.stdout.utf8)) as? [String: Any] ?? [:]

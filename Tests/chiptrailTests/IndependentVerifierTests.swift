@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TrailTestSupport
 
-/// An independent verifier (interop/verify_ledger.py: Python + pyca/cryptography, written from DESIGN.md,
+/// An independent verifier (interop/verify_ledger.py: Python + pyca/cryptography, written from SPEC.md,
 /// sharing no code with chiptrail) agrees with chiptrail on the sample and on a fresh demo ledger:
 /// same RFC 6962 root, every DSSE signature, every C2SP checkpoint and cosignature.
 @Suite struct IndependentVerifierTests {

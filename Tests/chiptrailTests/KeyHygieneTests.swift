@@ -3,7 +3,7 @@ import Testing
 import TrailCrypto
 import TrailTestSupport
 
-/// Key hygiene (DESIGN.md §6, THREAT-MODEL.md "Key hygiene"): keys are written encrypted and 0600, loose key
+/// Key hygiene (README.md "Commands", THREAT-MODEL.md "Key hygiene"): keys are written encrypted and 0600, loose key
 /// files are refused, and no command ever prints private key material or the passphrase.
 @Suite struct KeyHygieneTests {
     static let passphrase = "Tr0ub4dor&3 hygiene-passphrase"

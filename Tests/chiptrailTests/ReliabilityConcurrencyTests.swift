@@ -4,7 +4,7 @@ import TrailCrypto
 import TrailLedger
 import TrailTestSupport
 
-/// DESIGN.md §8: "N concurrent appenders never corrupt the chain". Separate `chiptrail ledger append`
+/// BENCHMARKS.md: "N concurrent appenders never corrupt the chain". Separate `chiptrail ledger append`
 /// processes contend for the ledger's exclusive lock.
 ///
 /// 8 × 100 by default (about 40 s on 2 cores now that append reads only the sidecar index);

@@ -4,7 +4,7 @@ import TrailCrypto
 import TrailLedger
 import TrailTestSupport
 
-/// DESIGN.md §8: a kill -9 at any instant of an append loses no committed record and leaves a ledger that
+/// BENCHMARKS.md: a kill -9 at any instant of an append loses no committed record and leaves a ledger that
 /// `verify` explains and `repair` recovers. A few trials of Reliability/'s crash harness, through the CLI.
 @Suite struct ReliabilityCrashTests {
     @Test(.timeLimit(.minutes(3)))

@@ -3,7 +3,7 @@ import Testing
 import TrailTestSupport
 
 /// The README's main command on the committed sample: intact, every status present, exit 2 for the one
-/// shipment in violation; `--shipment` narrows to one; JSON per DESIGN.md §6.
+/// shipment in violation; `--shipment` narrows to one; JSON per README.md "Commands".
 @Suite struct SampleLedgerTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path

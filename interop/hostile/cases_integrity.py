@@ -988,7 +988,7 @@ def build():
 
 @case
 def algorithms():
-    """Each algorithm has exactly one signature scheme (DESIGN.md §4.1)."""
+    """Each algorithm has exactly one signature scheme (SPEC.md §10)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding
 

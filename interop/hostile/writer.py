@@ -1,4 +1,4 @@
-"""An independent writer of chiptrail ledgers and proof bundles, from /work/shared/DESIGN.md alone.
+"""An independent writer of chiptrail ledgers and proof bundles, from /work/shared/SPEC.md alone.
 
 Python 3 + pyca/cryptography; shares no code with chiptrail. It writes *correctly signed* records so that
 hostile cases test the verifier's rules, not its parser. Deterministic where the algorithms allow:
@@ -417,7 +417,7 @@ class Ledger:
         return max(self.checkpoints)
 
     def bundle(self, shipment_id, licenses=(), cp_seq=None, include=None):
-        """A proof bundle for `shipment:<id>` as `ledger prove` writes it (DESIGN.md §4): genesis, every
+        """A proof bundle for `shipment:<id>` as `ledger prove` writes it (SPEC.md §4): genesis, every
         certificate and CRL record, the shipment's and its licenses' statements, against the latest
         checkpoint (cosigned form when cosignature records exist). `include`: explicit seqs instead."""
         cp = cp_seq if cp_seq is not None else self.latest_checkpoint()

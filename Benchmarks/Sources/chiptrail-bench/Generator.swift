@@ -98,7 +98,7 @@ enum Item: Sendable {
     case checkpoint
 }
 
-/// Realistic predicates of DESIGN.md §3.1 for shipment `s`.
+/// Realistic predicates of SPEC.md §8.4 for shipment `s`.
 enum Statements {
     static let shipmentsPerLicense = 100
     static let unitsPerShipment = 8

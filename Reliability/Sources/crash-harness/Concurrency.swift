@@ -4,7 +4,7 @@ import TrailLedger
 
 /// `crash-harness concurrency --cli PATH [--workers 8] [--appends 100]`: W worker threads each run A
 /// `chiptrail ledger append` processes one after another, all on one ledger at once; then every statement
-/// must be there exactly once and the ledger must verify (DESIGN.md §8: "N concurrent appenders never
+/// must be there exactly once and the ledger must verify (BENCHMARKS.md: "N concurrent appenders never
 /// corrupt the chain").
 enum Concurrency {
     static func run(_ arguments: [String]) throws {

@@ -2,7 +2,7 @@ import Foundation
 import TrailCrypto
 import TrailLedger
 
-/// Crash-safety harness (DESIGN.md §8): "a crash (kill -9) at any instant of an append loses no committed
+/// Crash-safety harness (BENCHMARKS.md): "a crash (kill -9) at any instant of an append loses no committed
 /// record and leaves a ledger that `verify` explains and `repair` recovers".
 ///
 /// Each trial starts an appender that appends batches of signed statements in a loop and reports every

@@ -3,7 +3,7 @@ import TrailCrypto
 import TrailLedger
 
 /// Builds the demo: a PKI (root, issuing CA, regulator, exporter, lab, customs, operator, auditor) and a
-/// realistic ledger of H200 shipments that covers every status (DESIGN.md §1 figures), written into a folder.
+/// realistic ledger of H200 shipments that covers every status (public H200 SXM figures: TPP 15,832, 4,800 GB/s, 141 GB), written into a folder.
 ///
 /// The private keys it writes are demo keys: unencrypted, 0600, in `keys/`. Only `root.pem` is public trust.
 public struct DemoLedger {

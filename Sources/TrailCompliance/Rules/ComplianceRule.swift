@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-/// One family of the compliance rules of DESIGN.md §5: the codes it reports and the evaluation of one shipment's
+/// One family of the compliance rules of SPEC.md §13: the codes it reports and the evaluation of one shipment's
 /// context into violations. Every rule reads the same `ShipmentContext`, built once per shipment; the rules that
 /// sum over shipments (license quantity, destination cap) are `QuantityRule`s fed in ledger order.
 protocol ComplianceRule: Sendable {

@@ -3,7 +3,7 @@ import TrailLedger
 
 /// Per exporter, the aggregate quantity to the policy's `capDestinations` (CN, MO) never exceeds
 /// `capShareOfUSShipments` (50 %) of the US-end-use units in the exporter's latest attested figure up to and
-/// including the shipment's own (91 FR 1684; DESIGN.md §5). Only statements signed by the exporter's organisation
+/// including the shipment's own (91 FR 1684; SPEC.md §13). Only statements signed by the exporter's organisation
 /// update the figure; a figure out of range does not count. The shipment that crosses the cap, and every later one
 /// while above it, is in violation.
 struct DestinationCapRule: QuantityRule {

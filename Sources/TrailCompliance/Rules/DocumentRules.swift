@@ -15,7 +15,7 @@ public struct DocumentProblem: Sendable, Equatable {
     }
 }
 
-/// The value rules of the manifest and the predicates (DESIGN.md §3.1, §5): one place, called by evaluation
+/// The value rules of the manifest and the predicates (SPEC.md §8.4, §5): one place, called by evaluation
 /// (`ComplianceEvaluator.fact`, reported by `ManifestRule`) and by `chiptrail attest` before it signs.
 ///
 /// Structure (types, required fields) is checked by `CheckedStatement` when the statement is decoded; these are the

@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-/// The third-party lab test (DESIGN.md §5; 91 FR 1684: every shipment reviewed in the US by a qualified third-party
+/// The third-party lab test (SPEC.md §13; 91 FR 1684: every shipment reviewed in the US by a qualified third-party
 /// testing lab): the lab is independent of the exporter, the test passes, its measured TPP and DRAM bandwidth are
 /// below the policy limits and agree with the declared figures, and it covers enough units of the manifest.
 struct LabRule: ComplianceRule {

@@ -2,7 +2,7 @@ import TrailCrypto
 import TrailLedger
 
 /// Per license, the cumulative quantity shipped never exceeds the latest counting license statement's
-/// `maxQuantity` (DESIGN.md §5). Shipments count in the ledger order of their supply-sufficiency statement, whatever
+/// `maxQuantity` (SPEC.md §13). Shipments count in the ledger order of their supply-sufficiency statement, whatever
 /// customs later decides; the shipment that crosses the maximum, and every later one, is in violation.
 struct LicenseQuantityRule: QuantityRule {
     static let codes = [ViolationCode.licenseQuantityExceeded]

@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-/// The export license's terms (DESIGN.md §5, 91 FR 1684 case-by-case licensing): the latest counting license for
+/// The export license's terms (SPEC.md §13, 91 FR 1684 case-by-case licensing): the latest counting license for
 /// the manifest's `license` names the manifest's exporter, consignee, destination and product, was valid when the
 /// exporter attested the shipment, and its own values are in range. (The quantity it allows is summed over
 /// shipments by `LicenseQuantityRule`.)

@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-/// The manifest and the exporter's attestation of it (DESIGN.md §3, §5): every statement names the same manifest;
+/// The manifest and the exporter's attestation of it (SPEC.md §8, §5): every statement names the same manifest;
 /// the exporter signs for the manifest's `exporter`; its predicate agrees with the manifest; the manifest's quantity
 /// is a positive integer and its serials exactly that many distinct values; every value is in range
 /// (`DocumentRules`, the same functions `chiptrail attest` applies before signing).

@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-/// Order (DESIGN.md §5): a customs decision means the chips left the US, so in ledger order it comes after the
+/// Order (SPEC.md §13): a customs decision means the chips left the US, so in ledger order it comes after the
 /// exporter's supply-sufficiency statement, an independent lab test of the manifest and, with `requireLicense`, a
 /// counting export license.
 struct OrderRule: ComplianceRule {

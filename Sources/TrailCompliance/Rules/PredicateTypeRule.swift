@@ -18,7 +18,7 @@ public protocol PredicateTypeRule: Sendable {
 /// Applies the evaluator's `PredicateTypeRule`s to a shipment's context.
 struct PredicateTypeRules: ComplianceRule {
     static let codes = [roleNotPermitted]
-    /// The role rule of DESIGN.md §4.1, applied to a type the integrity layer does not know.
+    /// The role rule of SPEC.md §10, applied to a type the integrity layer does not know.
     static let roleNotPermitted = "role-not-permitted"
 
     let rules: [any PredicateTypeRule]

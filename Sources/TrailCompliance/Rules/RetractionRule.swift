@@ -1,7 +1,7 @@
 import TrailCrypto
 import TrailLedger
 
-/// Retractions after a release (DESIGN.md §5): once customs released a shipment the chips have left, so the
+/// Retractions after a release (SPEC.md §13): once customs released a shipment the chips have left, so the
 /// statements the release depended on — the supply-sufficiency statement, the lab test, the export license — keep
 /// counting (`ComplianceEvaluator.effective`), and retracting one of them afterwards is itself a violation. A customs
 /// authority retracting its own decision is a correction, not a violation: the retracted decision stops counting.

@@ -6,7 +6,7 @@ import Foundation
     import Darwin
 #endif
 
-/// A certificate authority kept in a directory (DESIGN.md §6): `cert.pem`, `chain.pem` (the issuers up to
+/// A certificate authority kept in a directory (README.md "Commands"): `cert.pem`, `chain.pem` (the issuers up to
 /// and including the root; empty for a root), `key.pem` (PKCS#8, encrypted unless asked otherwise, 0600),
 /// `crl.pem` (the current CRL) and `index.json` (`CAIndex`). A CA whose key stays in a PKCS#11 token has
 /// `key.uri` (its RFC 7512 URI, one line, no PIN) instead of `key.pem`. Every file is replaced atomically and every

@@ -2,7 +2,7 @@ import COpenSSL
 import COpenSSLShims
 import Foundation
 
-/// Issues certificates in memory (DESIGN.md §2 profiles): self-signed roots, CA certificates under a
+/// Issues certificates in memory (SPEC.md §2 profiles): self-signed roots, CA certificates under a
 /// parent, and role-bearing leaves. Every certificate is X.509 v3 with a random positive 16-byte serial and
 /// a subjectKeyIdentifier; issued ones carry the issuer's authorityKeyIdentifier.
 ///

@@ -1,4 +1,4 @@
-/// The parties that sign for the ledger (DESIGN.md §2). A certificate carries each role it may sign for
+/// The parties that sign for the ledger (SPEC.md §2). A certificate carries each role it may sign for
 /// as a subjectAltName URI `urn:chiptrail:role:<role>`.
 public enum Role: String, CaseIterable, Sendable, Codable, Comparable {
     case regulator, exporter, lab, customs, `operator`, auditor

@@ -1,6 +1,6 @@
 import COpenSSL
 
-/// Signs certificates, requests and CRLs with the issuer key's one scheme (DESIGN.md §2): Ed25519 pure,
+/// Signs certificates, requests and CRLs with the issuer key's one scheme (SPEC.md §2): Ed25519 pure,
 /// ECDSA P-256/SHA-256 and P-384/SHA-384, and RSA keys with RSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt),
 /// whose parameters OpenSSL writes into the signature AlgorithmIdentifier.
 enum X509Signing {

@@ -32,7 +32,7 @@ public struct BundleVerification: Sendable {
     ]
 }
 
-/// Verifies a proof bundle offline against trust anchors (DESIGN.md §4 "Proof bundle"): every entry's
+/// Verifies a proof bundle offline against trust anchors (SPEC.md §11): every entry's
 /// inclusion proof against the checkpoint root, the checkpoint's operator signature, witness cosignatures,
 /// certificate chains and ledger-time revocation (`TrustState`), statement structure, signatures and roles.
 ///

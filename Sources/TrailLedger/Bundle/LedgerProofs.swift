@@ -3,7 +3,7 @@ import TrailCrypto
 
 /// The one place proofs about a ledger file get their subtree hashes.
 ///
-/// It reads the sidecar index's stored subtree hashes (`<ledger>.idx.hashes`, DESIGN.md §4), bringing the
+/// It reads the sidecar index's stored subtree hashes (`<ledger>.idx.hashes`, SPEC.md §4), bringing the
 /// index up to date first, so a proof costs O(log n) reads. When the index cannot be used — a ledger that
 /// does not verify, a read-only folder — it falls back to scanning the file's leaf hashes (O(n)).
 public enum LedgerProofs {

@@ -3,7 +3,7 @@ import TrailCrypto
 
 extension ProofBundle {
     /// Builds the bundle for shipment `id` from the ledger at `path` against the checkpoint record at
-    /// `checkpointSeq` (the latest checkpoint when nil), as DESIGN.md §4 "Proof bundle" lists its entries:
+    /// `checkpointSeq` (the latest checkpoint when nil), as SPEC.md §11 lists its entries:
     /// genesis; every statement about the shipment and the export licenses they name; the certificate
     /// records of their signers, of the witnesses and of the operator key that signed the checkpoint; every
     /// CRL record before the checkpoint with a certificate record of the CA that signed it.

@@ -1,6 +1,6 @@
 import TrailCrypto
 
-/// A proof bundle (DESIGN.md §4 "Proof bundle"): the records one shipment depends on, each with its RFC 6962
+/// A proof bundle (SPEC.md §11): the records one shipment depends on, each with its RFC 6962
 /// inclusion proof against one signed checkpoint, verifiable with nothing but the trust anchors.
 public struct ProofBundle: Sendable, Equatable {
     /// The bundle's media type.

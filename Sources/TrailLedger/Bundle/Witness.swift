@@ -1,7 +1,7 @@
 import Foundation
 import TrailCrypto
 
-/// An auditor witnessing a ledger (DESIGN.md §4.1 "Cosignatures").
+/// An auditor witnessing a ledger (SPEC.md §7.3).
 public enum Witness {
     /// Verifies the ledger at `path` with `trust`, then cosigns its latest checkpoint (in its current cosigned
     /// form, so earlier witnesses' lines are kept) as C2SP tlog-cosignature/v1 under the key name

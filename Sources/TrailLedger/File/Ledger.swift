@@ -23,7 +23,7 @@ public struct AppendResult: Sendable {
     public var alreadyRegistered: [(item: Int, seq: Int)] = []
 }
 
-/// Creating, appending to and repairing a ledger file (DESIGN.md §4).
+/// Creating, appending to and repairing a ledger file (SPEC.md §4).
 public enum Ledger {
     /// Writes a new ledger: the genesis record and a first checkpoint (size 1), in one durable write.
     ///
@@ -81,7 +81,7 @@ public enum Ledger {
     /// certificates that are already registered writes nothing (`AppendResult.alreadyRegistered`).
     ///
     /// A certificate's `chain` is written as its validated path: from the leaf's issuer upward, without
-    /// duplicates, the root left out (DESIGN.md §4). The path is built from the chain given and every CA the
+    /// duplicates, the root left out (SPEC.md §4). The path is built from the chain given and every CA the
     /// ledger already holds (the genesis chain, earlier certificate records), so an issuer already in the ledger
     /// needs no chain.
     ///

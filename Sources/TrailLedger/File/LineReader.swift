@@ -3,7 +3,7 @@ import TrailCrypto
 
 /// Streams a ledger file line by line with bounded memory, keeping each line's byte offset.
 ///
-/// A final line without `\n` is not a line: it is reported as a torn tail (DESIGN.md §4.1).
+/// A final line without `\n` is not a line: it is reported as a torn tail (SPEC.md §10).
 public final class LineReader {
     public enum Item {
         /// A complete line (without its `\n`); `index` is 0-based, `offset` the byte offset of its first byte.

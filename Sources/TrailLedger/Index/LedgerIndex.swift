@@ -1,7 +1,7 @@
 import Foundation
 import TrailCrypto
 
-/// The sidecar index of a ledger (DESIGN.md §4): derived data that makes append O(1) in the ledger's size and
+/// The sidecar index of a ledger (SPEC.md §4): derived data that makes append O(1) in the ledger's size and
 /// proofs O(log n). It is never trusted over the ledger — `ledger verify` does not read it — and whenever it is
 /// missing, stale or corrupt it is rebuilt from the ledger.
 ///

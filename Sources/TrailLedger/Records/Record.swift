@@ -1,6 +1,6 @@
 import TrailCrypto
 
-/// The record types of the ledger file (DESIGN.md §4).
+/// The record types of the ledger file (SPEC.md §4).
 public enum RecordType: String, Sendable, CaseIterable {
     case genesis, certificate, statement, crl, checkpoint, cosignature
 }

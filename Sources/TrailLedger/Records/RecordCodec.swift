@@ -1,10 +1,10 @@
 import TrailCrypto
 
 extension Record {
-    /// Limits applied to every line (hostile-input bounds, DESIGN.md §4.1).
+    /// Limits applied to every line (hostile-input bounds, SPEC.md §10).
     public static let defaultMaxLineLength = 1 << 20
 
-    /// The record as a JSON object with the field names of DESIGN.md §4.
+    /// The record as a JSON object with the field names of SPEC.md §4.
     public var json: JSONValue {
         var o: JSONObject = ["v": 1, "seq": .number(JSONNumber(Int64(seq))), "type": .string(type.rawValue),
             "time": .string(time.text), "prev": prev.map { JSONValue.string($0) } ?? .null]
@@ -45,7 +45,7 @@ extension Record {
         return out
     }
 
-    /// Parses one line strictly (DESIGN.md §4.1). Errors carry stable codes: `line-too-long`,
+    /// Parses one line strictly (SPEC.md §10). Errors carry stable codes: `line-too-long`,
     /// `malformed-line` (whitespace or CR around the object), `invalid-json`, `duplicate-key`, `invalid-utf8`,
     /// `json-too-deep`, `malformed-record`, `unsupported-version`, `unknown-record-type`.
     public static func parse(line bytes: [UInt8], maxLineLength: Int = defaultMaxLineLength) throws -> Record {
@@ -137,5 +137,5 @@ extension Record {
 }
 
 private func malformed(_ message: String) -> TrailError {
-    TrailError("malformed-record", message, remedy: "the line does not follow DESIGN.md §4; it was not written by chiptrail")
+    TrailError("malformed-record", message, remedy: "the line does not follow SPEC.md §4; it was not written by chiptrail")
 }

@@ -1,6 +1,6 @@
 import TrailCrypto
 
-/// Builds the in-toto statements chiptrail signs (DESIGN.md §3, §6 `attest`).
+/// Builds the in-toto statements chiptrail signs (SPEC.md §8, §6 `attest`).
 public enum Attestation {
     /// The statement payload (JCS bytes) for `kind` from a manifest file's exact bytes and a predicate object.
     ///

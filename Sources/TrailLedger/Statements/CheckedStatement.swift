@@ -11,7 +11,7 @@ public enum DecodedPredicate: Sendable {
     case unknown
 }
 
-/// A statement whose structure has been checked against DESIGN.md §3 (not its signatures).
+/// A statement whose structure has been checked against SPEC.md §8 (not its signatures).
 public struct CheckedStatement: Sendable {
     public var statement: Statement
     public var predicate: DecodedPredicate

@@ -2,7 +2,7 @@ import TrailCrypto
 
 /// Dead Simple Signing Envelope (secure-systems-lab/dsse, protocol v1).
 public enum DSSE {
-    /// The only payload type chiptrail accepts (DESIGN.md §3).
+    /// The only payload type chiptrail accepts (SPEC.md §8).
     public static let inTotoPayloadType = "application/vnd.in-toto+json"
 
     /// Pre-Authentication Encoding: `"DSSEv1" SP len(type) SP type SP len(body) SP body`, lengths as ASCII

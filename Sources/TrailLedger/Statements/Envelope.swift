@@ -44,7 +44,7 @@ public struct Envelope: Sendable, Equatable {
     public static let maxSignatureBase64 = 2048
 
     /// Builds an envelope from its decoded JSON fields. `payload` and `sig` may be standard or URL-safe
-    /// base64, padded or not, but not mixed (DESIGN.md §4.1).
+    /// base64, padded or not, but not mixed (SPEC.md §10).
     public init(payloadType: String, payloadBase64: String, signatures sigs: [(keyid: String, sig: String)]) throws {
         // Size limits are checked on the base64 text, before anything is decoded.
         guard payloadBase64.utf8.count <= Envelope.maxPayloadBytes * 4 / 3 + 4 else {

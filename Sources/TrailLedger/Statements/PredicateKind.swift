@@ -1,6 +1,6 @@
 import TrailCrypto
 
-/// The predicate types chiptrail knows (DESIGN.md §3), each signed by one role.
+/// The predicate types chiptrail knows (SPEC.md §8), each signed by one role.
 public enum PredicateKind: String, Sendable, CaseIterable {
     case exportLicense = "export-license"
     case supplySufficiency = "supply-sufficiency"

@@ -14,7 +14,7 @@ public struct Figures: Codable, Sendable, Equatable {
     }
 }
 
-/// The shipment manifest the exporter writes (DESIGN.md §3.1); its SHA-256 is every statement's subject digest.
+/// The shipment manifest the exporter writes (SPEC.md §8.4); its SHA-256 is every statement's subject digest.
 public struct Manifest: Codable, Sendable, Equatable {
     public var shipmentId: String
     public var exporter: String

@@ -1,7 +1,7 @@
 import Foundation
 import TrailCrypto
 
-/// Streaming verification of a ledger file (DESIGN.md §4.1): every finding with its seq, line and stable code.
+/// Streaming verification of a ledger file (SPEC.md §10): every finding with its seq, line and stable code.
 ///
 /// Lines are processed in batches: parsing, hashing and statement decoding run in parallel; the hash chain,
 /// tree and ledger-time trust state advance sequentially; signature checks run in parallel again. Memory is
@@ -296,6 +296,13 @@ public final class LedgerVerifier {
             if let since = sinceCheckpoint, tree.size == since.size { sinceRoot = tree.root }
         }
         if seq == 0, let since = sinceCheckpoint, since.size == 0 { sinceRoot = tree.root }
+        if seq > 0 && trust == nil {
+            // Root cause first: without a trusted genesis (reported at seq 0) nothing after it is checked, not even
+            // its syntax; the records are counted once at the end (`unverifiable-records`).
+            unverifiable += 1
+            s.unverifiable = true
+            return
+        }
         guard let r = s.record else {
             s.findings.append(Finding(seq: seq, s.parseError ?? TrailError("invalid-json", "unparseable line")))
             return
@@ -336,12 +343,7 @@ public final class LedgerVerifier {
             genesis(g, &s)
             return
         }
-        guard let trust else {
-            // The root cause is reported at seq 0; the records it leaves unverifiable are counted at the end.
-            unverifiable += 1
-            s.unverifiable = true
-            return
-        }
+        guard let trust else { return }  // seq 0 only: later records stopped above
         switch r.body {
         case .genesis:
             s.findings.append(Finding(seq: seq, code: "unexpected-genesis", message: "a genesis record may only be the first line"))
@@ -562,7 +564,7 @@ public final class LedgerVerifier {
 }
 
 /// The cosignature key name of an auditor certificate: its subject CN with whitespace replaced by `_`;
-/// nil when the CN is missing or contains `+` (DESIGN.md §4.1).
+/// nil when the CN is missing or contains `+` (SPEC.md §10).
 public enum WitnessName {
     public static func of(_ cert: Certificate) -> String? {
         guard let cn = cert.subject.commonName, !cn.isEmpty, !cn.contains("+") else { return nil }
