@@ -21,7 +21,7 @@ enum OpenSSLErrors {
 
     /// A TrailError carrying the drained queue.
     static func error(
-        _ code: String, _ message: String, category: TrailError.Category = .integrity, remedy: String? = nil
+        _ code: TrailError.Code, _ message: String, category: TrailError.Category? = nil, remedy: String? = nil
     ) -> TrailError {
         TrailError(code, message, category: category, remedy: remedy, openssl: drain())
     }

@@ -108,7 +108,7 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
         guard let pkey else {
             if encrypted {
                 throw OpenSSLErrors.error(
-                    "wrong-passphrase", "the passphrase does not decrypt this key", category: .usage,
+                    "wrong-passphrase", "the passphrase does not decrypt this key",
                     remedy: "check the passphrase (--passphrase-file or CHIPTRAIL_PASSPHRASE)"
                 ).at(file: file)
             }

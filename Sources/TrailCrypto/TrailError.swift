@@ -16,11 +16,27 @@ public struct TrailError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformed
         /// I/O error (exit 74).
         case io
-        /// Permission refused, e.g. a wrong token PIN (exit 77).
+        /// Permission refused, e.g. a wrong passphrase or token PIN (exit 77).
         case permission
+        /// An input file that does not exist or is not a file or pipe (exit 66).
+        case noInput
+
+        /// The CLI's exit status for the category (sysexits; DESIGN-NOTES "Exit status").
+        public var exitStatus: Int32 {
+            switch self {
+            case .integrity: 1
+            case .policy: 2
+            case .usage: 64
+            case .malformed: 65
+            case .noInput: 66
+            case .io: 74
+            case .permission: 77
+            }
+        }
     }
 
-    public var code: String
+    /// The stable code: one of the registered `TrailError.Code` members (ErrorCodes.swift).
+    public var code: Code
     public var message: String
     public var category: Category
     public var remedy: String?
@@ -33,13 +49,15 @@ public struct TrailError: Error, Sendable, Equatable, CustomStringConvertible {
     /// OpenSSL's error queue at the time of the failure, one entry per line.
     public var openssl: [String]
 
+    /// An error of `code`; its category is the code's own unless the context makes it another (a JSON error inside
+    /// a ledger line is an integrity finding, the same error in a policy file malformed input).
     public init(
-        _ code: String, _ message: String, category: Category = .integrity, remedy: String? = nil,
+        _ code: Code, _ message: String, category: Category? = nil, remedy: String? = nil,
         file: String? = nil, line: Int? = nil, seq: Int? = nil, openssl: [String] = []
     ) {
         self.code = code
         self.message = message
-        self.category = category
+        self.category = category ?? code.category
         self.remedy = remedy
         self.file = file
         self.line = line
@@ -74,11 +92,11 @@ extension TrailError {
         TrailError("io-error", message, category: .io, remedy: remedy, file: file)
     }
 
-    public static func usage(_ code: String, _ message: String, remedy: String? = nil) -> TrailError {
+    public static func usage(_ code: Code, _ message: String, remedy: String? = nil) -> TrailError {
         TrailError(code, message, category: .usage, remedy: remedy)
     }
 
-    public static func malformed(_ code: String, _ message: String, remedy: String? = nil) -> TrailError {
+    public static func malformed(_ code: Code, _ message: String, remedy: String? = nil) -> TrailError {
         TrailError(code, message, category: .malformed, remedy: remedy)
     }
 }

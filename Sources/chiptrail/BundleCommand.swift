@@ -82,7 +82,7 @@ struct BundleVerify: AsyncParsableCommand {
         out += "entries    \(v.entries) (\(v.provenEntries) with a valid inclusion proof)\n"
         out += "integrity  \(v.integrityOK ? "ok" : "FAILED (\(v.errors.count) error\(v.errors.count == 1 ? "" : "s"))")\n"
         for f in v.findings.enumerated().sorted(by: { ($0.element.seq, $0.offset) < ($1.element.seq, $1.offset) }).map(\.element) {
-            out += "\(name): seq \(f.seq): \(f.severity.rawValue)[\(safe(f.code))]: \(safe(f.message))\n"
+            out += "\(name): seq \(f.seq): \(f.severity.rawValue)[\(safe(f.code.rawValue))]: \(safe(f.message))\n"
             if let h = f.remedy { out += "  hint: \(safe(h))\n" }
         }
         if let s = c.shipment {

@@ -78,7 +78,7 @@ struct CertCommand: AsyncParsableCommand {
                     printJSON([
                         "valid": failures.isEmpty, "at": CertificateTime.format(time),
                         "path": result.path.map { ["subject": $0.subject.string, "fingerprint": $0.fingerprint] },
-                        "errors": failures.map { ["code": $0.code, "message": $0.message] },
+                        "errors": failures.map { ["code": $0.code.rawValue, "message": $0.message] },
                     ] as [String: Any])
                 } else if failures.isEmpty {
                     let path = result.path.map { Terminal.safe($0.subject.string) }.joined(separator: " <- ")

@@ -38,7 +38,7 @@ struct EnvelopeCommand: AsyncParsableCommand {
                     printJSON([
                         "valid": !failed, "predicateType": r.statement?.statement.predicateType ?? "",
                         "subject": r.statement?.subjectName ?? "", "signers": r.signers.map(\.subject.string),
-                        "errors": r.failures.map { ["code": $0.code, "message": $0.message] },
+                        "errors": r.failures.map { ["code": $0.code.rawValue, "message": $0.message] },
                     ])
                 } else {
                     for f in r.failures { printError(f.at(file: envelope)) }

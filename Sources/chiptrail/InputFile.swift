@@ -47,7 +47,7 @@ final class InputFile {
             default:
                 let kind = st.st_mode & S_IFMT == S_IFDIR ? "a directory" : "a device or socket"
                 throw TrailError(
-                    "not-a-regular-file", "\(argument) is \(kind), not a \(what) file or a pipe", category: .usage,
+                    "not-a-regular-file", "\(argument) is \(kind), not a \(what) file or a pipe",
                     remedy: "name the \(what) file, or pipe it in with `-`", file: argument)
             }
         }
@@ -80,11 +80,11 @@ final class InputFile {
         switch code {
         case ENOENT, ENOTDIR:
             return TrailError(
-                "no-such-file", "\(path) does not exist", category: .io, remedy: "check the path of the \(what) file",
+                "no-such-file", "\(path) does not exist", remedy: "check the path of the \(what) file",
                 file: path)
         case EACCES, EPERM:
             return TrailError(
-                "permission-denied", "cannot open \(path): \(text)", category: .io,
+                "permission-denied", "cannot open \(path): \(text)",
                 remedy: "check the file's permissions (it must be readable by this user)", file: path)
         default:
             return TrailError.io("cannot open \(path): \(text)", file: path)
@@ -216,7 +216,7 @@ func readInput(_ path: String, what: String = "input") throws -> [UInt8] {
     guard stat(path, &st) == 0 else { throw InputFile.openError(path, errno: errno, what: what) }
     if st.st_mode & S_IFMT == S_IFDIR {
         throw TrailError(
-            "not-a-regular-file", "\(path) is a directory, not a \(what) file", category: .usage,
+            "not-a-regular-file", "\(path) is a directory, not a \(what) file",
             remedy: "name the \(what) file", file: path)
     }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -243,7 +243,7 @@ func isRegularInput(_ path: String, what: String) throws -> Bool {
     case S_IFIFO: return false
     default:
         throw TrailError(
-            "not-a-regular-file", "\(path) is not a \(what) file or a pipe", category: .usage,
+            "not-a-regular-file", "\(path) is not a \(what) file or a pipe",
             remedy: "name the \(what) file",
             file: path)
     }

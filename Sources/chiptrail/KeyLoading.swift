@@ -46,7 +46,7 @@ func loadPrivateKey(_ path: String, _ options: KeyFileOptions, purpose: KeyPurpo
     if !options.insecureKeyPermissions {
         var st = stat()
         if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
-            throw TrailError.usage(
+            throw TrailError(
                 "insecure-key-permissions",
                 "private key \(path) is readable by group or others (mode \(String(st.st_mode & 0o777, radix: 8)))",
                 remedy: "chmod 600 \(path), or pass --insecure-key-permissions"

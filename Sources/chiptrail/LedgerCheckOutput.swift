@@ -20,7 +20,7 @@ extension LedgerCheck {
 
     static func findingValue(_ f: Finding) -> JSONValue {
         var o: JSONObject = [
-            "seq": .number(JSONNumber(Int64(f.seq))), "line": .number(JSONNumber(Int64(f.line))), "code": .string(f.code),
+            "seq": .number(JSONNumber(Int64(f.seq))), "line": .number(JSONNumber(Int64(f.line))), "code": .string(f.code.rawValue),
             "message": .string(f.message),
         ]
         if let off = f.offset { o["offset"] = .number(JSONNumber(off)) }
@@ -110,16 +110,16 @@ extension LedgerCheck {
         var consequences: [String: Int] = [:]
         var consequenceSeqs: ClosedRange<Int>?
         if let root = shiftRoot {
-            for f in rep.findings where f.seq > root.seq && shiftConsequences.contains(f.code) {
-                consequences[f.code, default: 0] += 1
+            for f in rep.findings where f.seq > root.seq && shiftConsequences.contains(f.code.rawValue) {
+                consequences[f.code.rawValue, default: 0] += 1
                 let seen = consequenceSeqs ?? f.seq...f.seq
                 consequenceSeqs = min(seen.lowerBound, f.seq)...max(seen.upperBound, f.seq)
             }
             for (code, n) in rep.omitted where shiftConsequences.contains(code) { consequences[code, default: 0] += n }
         }
         for f in rep.findings {
-            if let root = shiftRoot, f.seq > root.seq, shiftConsequences.contains(f.code) { continue }
-            out += "\(name):\(f.line): seq \(f.seq): \(f.severity.rawValue)[\(Terminal.safe(f.code))]: "
+            if let root = shiftRoot, f.seq > root.seq, shiftConsequences.contains(f.code.rawValue) { continue }
+            out += "\(name):\(f.line): seq \(f.seq): \(f.severity.rawValue)[\(Terminal.safe(f.code.rawValue))]: "
             out += Terminal.safe(f.message) + "\n"
             if let h = f.remedy { out += "  hint: \(Terminal.safe(h))\n" }
             if f == shiftRoot, !consequences.isEmpty {

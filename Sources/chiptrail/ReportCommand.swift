@@ -47,7 +47,7 @@ struct ReportCommand: AsyncParsableCommand {
                     writer?.add($0)
                 })
             p.done()
-            guard let page = writer?.finish() else { throw TrailError("internal", "the verifier reported no integrity result") }
+            guard let page = writer?.finish() else { throw TrailError("internal-error", "the verifier reported no integrity result") }
             try FileIO.writeAtomically(Array(page.utf8), to: html, mode: 0o644, overwrite: true)
             let check = (integrityOK: report.integrityOK, count: shipments)
             if format == .json {

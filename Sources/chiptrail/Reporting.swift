@@ -22,35 +22,19 @@ enum Exit {
     /// read, a witness the ledger has not registered.
     static let permission: Int32 = 77
 
-    static func code(for category: TrailError.Category) -> Int32 {
-        switch category {
-        case .integrity: integrity
-        case .policy: policy
-        case .usage: usage
-        case .malformed: malformed
-        case .io: io
-        case .permission: permission
-        }
-    }
+    static func code(for category: TrailError.Category) -> Int32 { category.exitStatus }
 
-    /// Error codes whose exit status is not their library category's: the library sorts errors into fewer
-    /// categories than sysexits has statuses.
+    /// Codes whose exit status depends on where they are thrown: a statement that `attest` refuses to sign because
+    /// the predicate or manifest breaks SPEC.md §8.4 is a malformed input file, while the same code on a ledger
+    /// record is an integrity finding.
     static let byCode: [String: Int32] = [
-        "wrong-passphrase": permission,
-        "insecure-key-permissions": permission,
-        "witness-not-registered": permission,
-        "permission-denied": permission,
-        "no-such-file": noInput,
-        "not-a-regular-file": noInput,
-        // A statement that `attest` refuses to sign because the predicate or manifest breaks SPEC.md §8.4 is a
-        // malformed input file, not a ledger integrity failure.
         "malformed-predicate": malformed,
         "malformed-manifest": malformed,
         "malformed-envelope": malformed,
     ]
 
     /// The exit status of a thrown error.
-    static func code(for e: TrailError) -> Int32 { byCode[e.code] ?? code(for: e.category) }
+    static func code(for e: TrailError) -> Int32 { byCode[e.code.rawValue] ?? code(for: e.category) }
 }
 
 /// Output format shared by every reporting command.
@@ -73,7 +57,7 @@ func reporting(format: OutputFormat = .text, _ body: () async throws -> Void) as
 
 func printError(_ e: TrailError, format: OutputFormat = .text) {
     if format == .json {
-        var obj: [String: Any] = ["code": e.code, "message": e.message]
+        var obj: [String: Any] = ["code": e.code.rawValue, "message": e.message]
         if let f = e.file { obj["file"] = f }
         if let l = e.line { obj["line"] = l }
         if let s = e.seq { obj["seq"] = s }
@@ -93,7 +77,7 @@ func errorText(_ e: TrailError) -> String {
     if let line = e.line { s += "\(line):" }
     if !s.isEmpty { s += " " }
     if let seq = e.seq { s += "seq \(seq): " }
-    s += "error[\(Terminal.safe(e.code))]: "
+    s += "error[\(Terminal.safe(e.code.rawValue))]: "
     // A message of several problems (one per line) keeps its line breaks; each line is made safe on its own.
     s += e.message.split(separator: "\n", omittingEmptySubsequences: false).map { Terminal.safe(String($0)) }
         .joined(separator: "\n")

@@ -219,7 +219,7 @@ import TrailTestSupport
             #expect(scan.text.contains("Failed integrity: seq \(broken)"), "\(s.id)")
         }
         #expect(scan.text.contains("\(affected.count) shipment\(affected.count == 1 ? " has" : "s have") statements that failed integrity"))
-        for f in check.report.errors { #expect(scan.text.contains(f.code)) }
+        for f in check.report.errors { #expect(scan.text.contains(f.code.rawValue)) }
     }
 
     /// The charts plot what the evaluation found: a license over its maximum is drawn over, and each status's

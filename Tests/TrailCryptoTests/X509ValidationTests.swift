@@ -7,7 +7,7 @@ import TrailTestSupport
 @Suite struct X509ValidationTests {
     static let inside = testDate("2026-06-01T00:00:00Z")
 
-    func codes(_ v: ChainValidation) -> [String] { v.failures.map(\.code) }
+    func codes(_ v: ChainValidation) -> [String] { v.failures.map(\.code.rawValue) }
 
     @Test(arguments: [KeyAlgorithm.ed25519, .p256, .rsa(bits: 3072)])
     func validPathLeafToAnchor(_ alg: KeyAlgorithm) throws {

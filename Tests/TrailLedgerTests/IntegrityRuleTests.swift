@@ -197,7 +197,7 @@ import TrailTestSupport
             let b = try bundle(of: f)
             let bundled = BundleVerifier(bundle: b, trust: [pki.root]).run()
             #expect(!ledger.errors.isEmpty)
-            #expect(ledger.errors.map { "\($0.code)@\($0.seq): \($0.message)" } == bundled.errors.filter { !$0.code.hasPrefix("bundle-") }.map { "\($0.code)@\($0.seq): \($0.message)" })
+            #expect(ledger.errors.map { "\($0.code)@\($0.seq): \($0.message)" } == bundled.errors.filter { !$0.code.rawValue.hasPrefix("bundle-") }.map { "\($0.code)@\($0.seq): \($0.message)" })
         }
     }
 

@@ -13,7 +13,7 @@ import TrailLedger
             return nil
         } catch let e as TrailError {
             #expect(e.category == .malformed)
-            return e.code
+            return e.code.rawValue
         } catch {
             return "unexpected \(error)"
         }

@@ -190,7 +190,7 @@ public func thrownCode(_ body: () throws -> Any) -> String? {
         _ = try body()
         return nil
     } catch let e as TrailError {
-        return e.code
+        return e.code.rawValue
     } catch {
         return "not-a-TrailError: \(error)"
     }

@@ -375,7 +375,7 @@ struct TokenError: Error, CustomStringConvertible {
             _ = try PKCS11URI(text)
             return nil
         } catch let e as TrailError {
-            return e.code
+            return e.code.rawValue
         } catch {
             return "\(error)"
         }

@@ -72,7 +72,7 @@ public enum HTMLReport {
             generated: Date = Date()
         ) {
             self.report = report
-            for f in report.findings where f.severity == .error { findingCodes[f.seq, default: []].append(f.code) }
+            for f in report.findings where f.severity == .error { findingCodes[f.seq, default: []].append(f.code.rawValue) }
             self.policy = policy
             self.ledger = ledger
             self.context = context
@@ -378,7 +378,7 @@ public enum HTMLReport {
                 h += "<ol class=\"findings\">\n"
                 for f in report.findings {
                     h += "<li class=\"finding \(f.severity.rawValue)\"><span class=\"small\">line \(f.line) · seq \(f.seq) · \(f.severity.rawValue)</span> "
-                    h += "<code>\(e(f.code))</code> \(e(f.message))"
+                    h += "<code>\(e(f.code.rawValue))</code> \(e(f.message))"
                     if let r = f.remedy { h += "<br/><span class=\"remedy\">\(e(r))</span>" }
                     h += "</li>\n"
                 }

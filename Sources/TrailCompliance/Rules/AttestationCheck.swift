@@ -45,7 +45,7 @@ public enum AttestationCheck {
             problems.count > 1
             ? " (and \(problems.count - 1) more: \(problems.dropFirst().map(\.0.field).joined(separator: ", ")))" : ""
         throw TrailError.malformed(
-            first.code, "field \(first.field): \(first.message)\(more)",
+            TrailError.Code(name: first.code) ?? .malformedPredicate, "field \(first.field): \(first.message)\(more)",
             remedy: "fix the value (`chiptrail schema \(checked.kind?.rawValue ?? "manifest")` prints the format)"
         ).at(file: file)
     }

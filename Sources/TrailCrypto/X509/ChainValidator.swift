@@ -107,7 +107,7 @@ public struct ChainValidator: Sendable {
     static func failure(error: Int32, depth: Int, path: [Certificate]) -> TrailError {
         let who = depth < path.count ? "\(path[depth].subject) (depth \(depth))" : "certificate at depth \(depth)"
         let openssl = String(cString: X509_verify_cert_error_string(Int(error)))
-        let (code, what, remedy): (String, String, String?) =
+        let (code, what, remedy): (TrailError.Code, String, String?) =
             switch error {
             case X509_V_ERR_CERT_HAS_EXPIRED:
                 ("cert-expired", "has expired", "renew the certificate (chiptrail ca issue)")

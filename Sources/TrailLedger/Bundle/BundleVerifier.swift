@@ -53,7 +53,7 @@ public struct BundleVerifier {
         var out = BundleVerification(subject: bundle.subject, origin: bundle.origin, treeSize: bundle.treeSize)
         out.entries = bundle.entries.count
         var state = State()
-        func fail(_ seq: Int, _ code: String, _ message: String, remedy: String? = nil, severity: Finding.Severity = .error) {
+        func fail(_ seq: Int, _ code: TrailError.Code, _ message: String, remedy: String? = nil, severity: Finding.Severity = .error) {
             out.findings.append(Finding(seq: seq, code: code, message: message, severity: severity, remedy: remedy))
         }
         let cpSeq = bundle.treeSize  // the checkpoint record follows the records it commits to
@@ -260,6 +260,6 @@ public struct BundleVerifier {
         out.statements.append(
             VerifiedStatement(
                 seq: seq, time: time, lineHash: lineHash, checked: checked, signers: resolved.signers, intact: intact,
-                findingCodes: findings.map(\.code), undecoded: undecoded))
+                findingCodes: findings.map(\.code.rawValue), undecoded: undecoded))
     }
 }

@@ -37,7 +37,7 @@ public enum Witness {
         }
         guard let latest = report.latestCheckpoint else { throw TrailError("no-checkpoint", "\(path) holds no checkpoint", file: path) }
         guard let reg = verifier.trustState?.certificates[cert.fingerprint], reg.seq < latest.seq, reg.revokedAt == nil else {
-            throw TrailError.usage(
+            throw TrailError(
                 "witness-not-registered",
                 "the auditor certificate is not registered (valid and unrevoked) before the latest checkpoint at seq \(latest.seq); its cosignature would not count",
                 remedy: "have the operator append it (ledger append --cert AUDITOR.pem) and cosign the next checkpoint")

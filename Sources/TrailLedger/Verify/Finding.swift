@@ -6,7 +6,8 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
 
     public var seq: Int
     public var line: Int
-    public var code: String
+    /// A registered code (`TrailError.Code`).
+    public var code: TrailError.Code
     public var message: String
     public var severity: Severity
     public var remedy: String?
@@ -14,7 +15,7 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
     public var offset: Int64?
 
     public init(
-        seq: Int, code: String, message: String, severity: Severity = .error, remedy: String? = nil, offset: Int64? = nil
+        seq: Int, code: TrailError.Code, message: String, severity: Severity = .error, remedy: String? = nil, offset: Int64? = nil
     ) {
         self.seq = seq
         self.line = seq + 1

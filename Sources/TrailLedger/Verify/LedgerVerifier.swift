@@ -489,7 +489,7 @@ public final class LedgerVerifier {
         onStatement?(
             VerifiedStatement(
                 seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: s.signers,
-                intact: intact, findingCodes: s.findings.map(\.code), prepared: s.prepared, undecoded: s.undecoded))
+                intact: intact, findingCodes: s.findings.map(\.code.rawValue), prepared: s.prepared, undecoded: s.undecoded))
     }
 
     /// What a retraction needs to know about its target, recomputed from the target's line: an intact statement's

@@ -83,13 +83,14 @@ public struct VerificationReport: Sendable {
 
     /// Adds `f`, or counts it when `limit` findings of its code are already kept.
     mutating func add(_ f: Finding, limit: Int) {
-        let kept = keptPerCode[f.code, default: 0]
+        let code = f.code.rawValue
+        let kept = keptPerCode[code, default: 0]
         if kept < limit {
-            keptPerCode[f.code] = kept + 1
+            keptPerCode[code] = kept + 1
             findings.append(f)
         } else {
-            omitted[f.code, default: 0] += 1
-            if f.severity == .error { omittedErrorCodes.insert(f.code) }
+            omitted[code, default: 0] += 1
+            if f.severity == .error { omittedErrorCodes.insert(code) }
         }
     }
     private var keptPerCode: [String: Int] = [:]
