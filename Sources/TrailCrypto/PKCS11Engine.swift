@@ -39,7 +39,7 @@ final class PKCS11Engine: @unchecked Sendable {
             }
             throw OpenSSLErrors.error(
                 "pkcs11-module-unavailable", "the pkcs11 engine cannot load the PKCS#11 module \(module)",
-                category: .io, remedy: "check that \(module) is a PKCS#11 module for this machine's architecture"
+                remedy: "check that \(module) is a PKCS#11 module for this machine's architecture"
             ).at(file: module)
         }
         engine = e

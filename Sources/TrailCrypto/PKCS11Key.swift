@@ -62,7 +62,7 @@ extension PrivateKey {
         if queue.contains(where: \.isModuleLoadFailure) {
             return TrailError(
                 "pkcs11-module-unavailable", "the pkcs11 engine cannot load the PKCS#11 module \(engine.modulePath)",
-                category: .io, remedy: "check that it is a PKCS#11 module (.so) for this machine's architecture",
+                remedy: "check that it is a PKCS#11 module (.so) for this machine's architecture",
                 file: engine.modulePath, openssl: lines)
         }
         // A token that answers a token-only URI (libp11 then takes its first key) exists; otherwise either no
@@ -103,7 +103,6 @@ extension PrivateKey {
         return TrailError(
             "pkcs11-token-not-found",
             "no token the module \(engine.modulePath) offers matches \(uri), or \(tokenName) holds no key libp11 can read",
-            category: .malformed,
             remedy: "list tokens with `pkcs11-tool --module \(engine.modulePath) --list-token-slots`; note that an "
                 + "Ed25519 key in a token hides every key of that token from libp11 0.4.12",
             openssl: lines)

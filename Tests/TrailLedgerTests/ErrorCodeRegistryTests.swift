@@ -81,6 +81,32 @@ import TrailLedger
         #expect(named.filter { TrailError.Code(name: $0) == nil } == [])
     }
 
+    /// A throw site may give a code another category only where the same code means another thing in that context;
+    /// anywhere else the registry's category (and so DESIGN-NOTES' exit status) must be the one the site uses.
+    @Test func throwSitesKeepTheRegisteredCategory() throws {
+        let contextual: Set<String> = [
+            "merkle-out-of-range usage",  // `ledger prove --seq` beyond the tree: the caller's argument
+            "not-a-regular-file usage",  // append/repair refuse a pipe: they change the ledger in place
+            "io-error usage", "io-error malformed",  // the `.usage`/`.malformed` helpers after `TrailError.io`
+        ]
+        let site = try NSRegularExpression(pattern: #"category: \.(\w+)"#)
+        let literal = try NSRegularExpression(pattern: #""([a-z0-9]+(?:-[a-z0-9]+)+)""#)
+        var differing: [String] = []
+        for (path, text) in try sources() {
+            let ns = text as NSString
+            for m in site.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                let start = max(0, m.range.location - 400)
+                let before = NSRange(location: start, length: m.range.location - start)
+                guard let last = literal.matches(in: text, range: before).last else { continue }
+                let name = ns.substring(with: last.range(at: 1))
+                let category = ns.substring(with: m.range(at: 1))
+                guard let code = TrailError.Code(name: name), "\(code.category)" != category else { continue }
+                if !contextual.contains("\(name) \(category)") { differing.append("\(path): \(name) \(category)") }
+            }
+        }
+        #expect(differing == [])
+    }
+
     @Test func codesCompareByNameAndCarryTheirCategory() throws {
         let e = TrailError("signer-revoked", "x")
         #expect(e.code == .signerRevoked)
