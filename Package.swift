@@ -30,8 +30,11 @@ let package = Package(
             dependencies: [
                 "TrailCrypto", "TrailLedger", "TrailCompliance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildInfoPlugin"]
         ),
+        // The git commit `chiptrail --version` prints.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(name: "TrailTestSupport", dependencies: ["TrailCrypto", "TrailLedger"], path: "Tests/TrailTestSupport"),
         .testTarget(
             name: "TrailCryptoTests", dependencies: ["TrailCrypto", "TrailTestSupport"], resources: [.copy("Vectors")]),

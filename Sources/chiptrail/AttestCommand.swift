@@ -9,12 +9,12 @@ struct AttestCommand: AsyncParsableCommand {
         commandName: "attest",
         abstract: "Sign a statement (in-toto Statement v1 in a DSSE envelope), or add a co-signature.",
         discussion: """
-            KIND: export-license (no --manifest: subject license:<number>), supply-sufficiency (embeds the
-            manifest), lab-test, customs-decision, retraction. With --add-signature ENV.json, KIND is omitted and
+            KIND: export-license (no --manifest: subject license:<number>), supply-sufficiency (embeds the \
+            manifest), lab-test, customs-decision, retraction. With --add-signature ENV.json, KIND is omitted and \
             the key's signature is added to that envelope.
             """)
 
-    @Argument(help: "export-license, supply-sufficiency, lab-test, customs-decision or retraction.") var kind: String?
+    @Argument(help: "The statement kind (omitted with --add-signature).") var kind: PredicateKind?
     @Option(help: "The shipment manifest file (its exact bytes are the subject).") var manifest: String?
     @Option(help: "The predicate JSON file.") var predicate: String?
     @Option(name: .customLong("add-signature"), help: "An existing envelope to co-sign.") var addSignature: String?
@@ -44,9 +44,9 @@ struct AttestCommand: AsyncParsableCommand {
                     payload: env.payload, manifest: try manifest.map { try FileIO.read($0) }, manifestFile: manifest,
                     predicateFile: addSignature)
             } else {
-                guard let kind, let k = PredicateKind(rawValue: kind) else {
+                guard let k = kind else {
                     throw TrailError.usage(
-                        "unknown-kind", "unknown statement kind \(kind ?? "(none)")",
+                        "unknown-kind", "no statement kind given",
                         remedy: "one of " + PredicateKind.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 guard let predicate else { throw TrailError.usage("predicate-required", "pass --predicate P.json") }

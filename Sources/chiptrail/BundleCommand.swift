@@ -14,26 +14,24 @@ struct BundleVerify: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Verify a proof bundle with nothing but the trust anchors, and evaluate its shipment.",
         discussion: """
-            Checks every entry's inclusion proof against the checkpoint, the checkpoint's operator signature,
-            witness cosignatures, certificate chains and ledger-time revocation, statement signatures and roles,
-            then evaluates the shipment from the bundle alone. A bundle cannot prove absence: records left out
-            of it (a later CRL, another statement) are only visible in the full ledger.
+            Checks every entry's inclusion proof against the checkpoint, the checkpoint's operator signature, \
+            witness cosignatures, certificate chains and ledger-time revocation, statement signatures and roles, \
+            then evaluates the shipment from the bundle alone. A bundle cannot prove absence: records left out \
+            of it (a later CRL, another statement) are only visible in the full ledger. \
             Exit 0 verified; 1 integrity failure; 2 intact but the shipment is in violation.
             """)
 
     @Argument(help: "The bundle file (ledger prove --out; `-` for stdin).") var bundle: String
-    @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
-    @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var trustOptions: TrustOptions
+    @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() async throws {
         var exit: Int32 = 0
         try await reporting(format: format) {
-            guard !trust.isEmpty else {
-                throw TrailError.usage("no-trust-anchor", "bundle verify needs --trust ROOT.pem (the ledger's root)")
-            }
-            let anchors = try loadCertificates(trust)
-            let pol = try loadPolicy(policy)
+            let anchors = try trustOptions.anchors(for: "bundle verify")
+            let pol = try policyOptions.load()
             let parsed: ProofBundle
             do {
                 parsed = try ProofBundle(json: try readInput(bundle, what: "bundle"))

@@ -6,8 +6,8 @@ struct BundleExplain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "Write a shell script that re-checks one bundle entry with openssl alone.",
         discussion: """
-            With --openssl, prints a POSIX sh script (SPEC.md §12) that re-checks the bundle's entry N using only
-            openssl, sh, coreutils, sed, grep and awk; the entry's line, the certificates, CRLs, proof hashes and the
+            With --openssl, prints a POSIX sh script (SPEC.md §12) that re-checks the bundle's entry N using only \
+            openssl, sh, coreutils, sed, grep and awk; the entry's line, the certificates, CRLs, proof hashes and the \
             checkpoint are embedded. Run it as `sh check.sh [ROOT.pem]`; it exits 1 at the first failed step.
             """)
 

@@ -12,8 +12,7 @@ struct CACommand: AsyncParsableCommand {
             abstract: "Create a CA directory: a self-signed root, or an intermediate under --parent.")
         @Option(help: "The CA directory to create.") var dir: String
         @Option(help: "Subject, e.g. \"CN=Export Root,O=Agency,C=US\".") var subject: String
-        @Option(help: "Key algorithm: \(KeyAlgorithm.cliNames.joined(separator: ", ")) (default ed25519).")
-        var alg: String?
+        @Option(help: "Key algorithm (default ed25519; a token key's own with --key).") var alg: AlgorithmArgument?
         @Option(help: "The CA key in a PKCS#11 token (pkcs11: URI): it stays there, DIR/key.uri records the URI.")
         var key: String?
         @Option(help: "Validity in days (root \(CADirectory.defaultRootDays), intermediate \(CADirectory.defaultIntermediateDays)).")
@@ -31,7 +30,7 @@ struct CACommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let dn = try DistinguishedName(parsing: subject)
-                let algorithm = try parseAlgorithm(alg ?? "ed25519")
+                let algorithm = alg?.algorithm ?? .ed25519
                 if let key, !PKCS11URI.isURI(key) {
                     throw TrailError.usage(
                         "ca-key-not-a-uri", "ca init --key takes a pkcs11: URI, not \(key)",
@@ -43,7 +42,7 @@ struct CACommand: AsyncParsableCommand {
                 let tokenKey = try key.map { try loadTokenKey($0, token) }
                 if let tokenKey, let alg, tokenKey.algorithm.name != algorithm.name {
                     throw TrailError.usage(
-                        "ca-key-algorithm-mismatch", "--alg \(alg) asks for \(algorithm.name), the token key is \(tokenKey.algorithm.name)",
+                        "ca-key-algorithm-mismatch", "--alg \(alg.algorithm.name) asks for \(algorithm.name), the token key is \(tokenKey.algorithm.name)",
                         remedy: "leave --alg out: a token key's algorithm is its own")
                 }
                 var pass =
@@ -65,7 +64,7 @@ struct CACommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a certificate from a request (--csr) or a public key (--public).")
         @Option(help: "The CA directory.") var ca: String
-        @Option(help: "Role the certificate may sign for (repeatable; default: the request's).") var role: [String] = []
+        @Option(help: "Role the certificate may sign for (repeatable; default: the request's).") var role: [Role] = []
         @Option(help: "Subject (default: the request's).") var subject: String?
         @Option(help: "Certificate signing request (PEM).") var csr: String?
         @Option(help: "Public key (PEM).") var `public`: String?
@@ -75,7 +74,7 @@ struct CACommand: AsyncParsableCommand {
         @Option(help: "Start of validity, RFC 3339 (default: now).") var notBefore: String?
         @Flag(help: "Issue a CA certificate (an intermediate) instead of a leaf.") var caRole = false
         @Option(name: .customLong("path-len"), help: "pathLen of a CA certificate (default 0).") var pathLen: Int?
-        @Flag(help: "Overwrite existing output files.") var force = false
+        @OptionGroup var forceOptions: ForceOptions
         @OptionGroup var keyOptions: KeyFileOptions
 
         func validate() throws {
@@ -87,10 +86,8 @@ struct CACommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                for path in [out, chainOut].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
-                    throw TrailError.usage("file-exists", "\(path) exists", remedy: "pass --force to replace it").at(file: path)
-                }
-                let roles = try role.map(Role.parse)
+                try forceOptions.checkWritable(out, chainOut)
+                let roles = role
                 let dn = try subject.map { try DistinguishedName(parsing: $0) }
                 let start = try notBefore.map { try CertificateTime.parseOption($0, option: "--not-before") }
                 let authority = try openCA(ca, keyOptions)
@@ -106,10 +103,10 @@ struct CACommand: AsyncParsableCommand {
                         subject: dn!, publicKey: key, roles: roles, days: days, notBefore: start, isCA: caRole,
                         pathLength: pathLen)
                 }
-                try FileIO.writeAtomically(Array(cert.pem.utf8), to: out, overwrite: force)
+                try FileIO.writeAtomically(Array(cert.pem.utf8), to: out, overwrite: forceOptions.force)
                 if let chainOut {
                     let chain = ([authority.certificate] + authority.chain).map(\.pem).joined()
-                    try FileIO.writeAtomically(Array(chain.utf8), to: chainOut, overwrite: force)
+                    try FileIO.writeAtomically(Array(chain.utf8), to: chainOut, overwrite: forceOptions.force)
                 }
                 let roleText = cert.roles.isEmpty ? "" : " roles \(cert.roles.map(\.rawValue).joined(separator: ","))"
                 print("issued \(cert.isCA ? "CA certificate" : "certificate") \(Terminal.safe(cert.subject.string))\(roleText) to \(out)")
@@ -123,16 +120,30 @@ struct CACommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a certificate the CA issued and write a new CRL to DIR/crl.pem.")
         @Option(help: "The CA directory.") var ca: String
-        @Option(help: "The certificate to revoke (PEM).") var cert: String
-        @Option(help: "Reason: \(RevocationReason.revocable.map(\.rawValue).joined(separator: ", ")).")
-        var reason = "unspecified"
+        @Option(help: "The certificate to revoke (PEM).") var cert: String?
+        @Option(help: "The serial number (hex) of the certificate to revoke, as DIR/index.json records it.")
+        var serial: String?
+        @Option(help: "Reason.") var reason = ReasonArgument(.unspecified)
         @Option(help: "Validity of the new CRL in days.") var crlDays = CADirectory.defaultCRLDays
         @OptionGroup var keyOptions: KeyFileOptions
 
+        func validate() throws {
+            guard (cert == nil) != (serial == nil) else { throw ValidationError("give exactly one of --cert and --serial") }
+        }
+
         func run() async throws {
             try await reporting {
-                let why = try RevocationReason.parse(reason)
-                let target = try loadCertificate(cert)
+                let why = reason.reason
+                if let serial {
+                    let hex = try CADirectory.normalizedSerial(serial)
+                    let authority = try openCA(ca, keyOptions)
+                    let crl = try authority.revoke(serial: hex, reason: why, crlDays: crlDays)
+                    let subject = try authority.index().issued.first { $0.serial == hex }?.subject ?? "?"
+                    print("revoked \(Terminal.safe(subject)) serial \(hex) (\(why.rawValue))")
+                    print("CRL #\(crl.crlNumber ?? 0) written to \(ca)/\(CADirectory.crlFile)")
+                    return
+                }
+                let target = try loadCertificate(cert!)
                 let authority = try openCA(ca, keyOptions)
                 let crl = try authority.revoke(target, reason: why, crlDays: crlDays)
                 print("revoked \(Terminal.safe(target.subject.string)) serial \(target.serialHex) (\(why.rawValue))")
@@ -148,12 +159,14 @@ struct CACommand: AsyncParsableCommand {
         @Option(help: "CRL output file (PEM).") var out: String
         @Option(help: "Days until nextUpdate.") var days = CADirectory.defaultCRLDays
         @OptionGroup var keyOptions: KeyFileOptions
+        @OptionGroup var forceOptions: ForceOptions
 
         func run() async throws {
             try await reporting {
+                try forceOptions.checkWritable(out)
                 let authority = try openCA(ca, keyOptions)
                 let crl = try authority.makeCRL(days: days)
-                try FileIO.writeAtomically(Array(crl.pem.utf8), to: out, overwrite: true)
+                try FileIO.writeAtomically(Array(crl.pem.utf8), to: out, overwrite: forceOptions.force)
                 print("CRL #\(crl.crlNumber ?? 0) with \(crl.entries.count) revoked written to \(out)")
                 if let next = crl.nextUpdate { print("nextUpdate \(CertificateTime.format(next))") }
             }
@@ -185,13 +198,4 @@ func openCA(_ dir: String, passphraseFile: String?, insecure: Bool, token: PKCS1
     if let passphraseFile { args += ["--passphrase-file", passphraseFile] }
     if insecure { args.append("--insecure-key-permissions") }
     return try openCA(dir, try KeyFileOptions.parse(args))
-}
-
-func parseAlgorithm(_ name: String) throws -> KeyAlgorithm {
-    guard let a = KeyAlgorithm(name: name) else {
-        throw TrailError.usage(
-            "unsupported-key-algorithm", "unknown --alg \(name)",
-            remedy: "choose one of \(KeyAlgorithm.cliNames.joined(separator: ", "))")
-    }
-    return a
 }

@@ -9,7 +9,8 @@ struct CertCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a certificate's contents.")
         @Argument(help: "Certificate (PEM).") var certFile: String
-        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @OptionGroup var output: OutputOptions
+        var format: OutputFormat { output.format }
 
         func run() async throws {
             try await reporting(format: format) {
@@ -52,25 +53,22 @@ struct CertCommand: AsyncParsableCommand {
             discussion: "Exit 0 when valid; 1 with every failure printed as error[code].")
         @Argument(help: "Certificate (PEM); further certificates in the file are used as the chain.")
         var certFile: String
-        @Option(help: "Trusted root certificate (repeatable).") var trust: [String] = []
+        @OptionGroup var trustOptions: TrustOptions
         @Option(help: "Intermediate certificates (PEM, any number per file).") var chain: [String] = []
         @Option(help: "CRL to check revocation against (repeatable; give one per CA of the path).") var crl: [String] = []
         @Option(help: "Validation time, RFC 3339 (default: now).") var at: String?
-        @Option(help: "Role the certificate must carry.") var role: String?
-        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
-
-        func validate() throws {
-            if trust.isEmpty { throw ValidationError("give at least one --trust ROOT.pem") }
-        }
+        @Option(help: "Role the certificate must carry.") var role: Role?
+        @OptionGroup var output: OutputOptions
+        var format: OutputFormat { output.format }
 
         func run() async throws {
             try await reporting(format: format) {
+                let anchors = try trustOptions.anchors(for: "cert verify")
                 let certs = try loadCertificates([certFile])
-                let anchors = try loadCertificates(trust)
                 let intermediates = Array(certs.dropFirst()) + (try loadCertificates(chain))
                 let crls = try crl.map { try loadCRL($0) }
                 let time = try at.map { try CertificateTime.parseOption($0, option: "--at") } ?? Date()
-                let requiredRole = try role.map(Role.parse)
+                let requiredRole = role
                 let result = ChainValidator(anchors: anchors).validate(
                     certs[0], intermediates: intermediates, crls: crls, at: time, role: requiredRole)
                 let failures = result.failures.map { $0.at(file: certFile) }

@@ -10,7 +10,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Build a PKI and a realistic H200 ledger covering every status, verify it, print the report.")
 
     @Option(help: "An empty folder to build the demo in (default: a new temporary folder).") var dir: String?
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() async throws {
         var exit: Int32 = 0

@@ -14,14 +14,15 @@ struct EnvelopeCommand: AsyncParsableCommand {
         @Argument(help: "The envelope file.") var envelope: String
         @Option(help: "Signer certificate (repeatable).") var cert: [String] = []
         @Option(help: "Intermediate CA certificates (repeatable).") var chain: [String] = []
-        @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
+        @OptionGroup var trustOptions: TrustOptions
         @Option(help: "Validate certificates at this time (RFC 3339) instead of now.") var at: String?
-        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @OptionGroup var output: OutputOptions
+        var format: OutputFormat { output.format }
 
         func run() async throws {
             var failed = false
             try await reporting(format: format) {
-                guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "pass --trust ROOT.pem") }
+                let anchors = try trustOptions.anchors(for: "envelope verify")
                 let time: Date
                 if let at {
                     guard let t = LedgerTime.parseCLI(at) else { throw TrailError.usage("invalid-time", "--at \(at) is not RFC 3339") }
@@ -32,7 +33,7 @@ struct EnvelopeCommand: AsyncParsableCommand {
                 let env = try loadEnvelope(envelope)
                 let r = EnvelopeCheck.verify(
                     env, certificates: try loadCertificates(cert), chain: try loadCertificates(chain),
-                    anchors: try loadCertificates(trust), at: time)
+                    anchors: anchors, at: time)
                 failed = !r.failures.isEmpty
                 if format == .json {
                     printJSON([

@@ -11,12 +11,11 @@ struct KeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate a private key (PEM PKCS#8, encrypted unless --no-encrypt, written 0600).")
 
-        @Option(help: "Key algorithm: \(KeyAlgorithm.cliNames.joined(separator: ", ")).")
-        var alg = "ed25519"
+        @Option(help: "Key algorithm.") var alg = AlgorithmArgument(.ed25519)
         @Option(help: "Private key output file.") var out: String
         @Option(help: "Also write the public key (PEM SubjectPublicKeyInfo) here.") var `public`: String?
         @Flag(help: "Write the private key unencrypted.") var noEncrypt = false
-        @Flag(help: "Overwrite existing output files.") var force = false
+        @OptionGroup var forceOptions: ForceOptions
         @OptionGroup var passphrase: PassphraseOptions
 
         /// chiptrail reaches tokens through libp11's OpenSSL engine, which loads keys but cannot create them; the
@@ -46,22 +45,15 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                guard let algorithm = KeyAlgorithm(name: alg) else {
-                    throw TrailError.usage(
-                        "unsupported-key-algorithm", "unknown --alg \(alg)",
-                        remedy: "choose one of \(KeyAlgorithm.cliNames.joined(separator: ", "))")
-                }
+                let algorithm = alg.algorithm
                 if PKCS11URI.isURI(out) { throw try tokenGenerationRefusal(algorithm) }
-                for path in [out, `public`].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
-                    throw TrailError.usage("file-exists", "\(path) exists", remedy: "pass --force to replace it")
-                        .at(file: path)
-                }
+                try forceOptions.checkWritable(out, `public`)
                 var pass = noEncrypt ? nil : try passphrase.require(prompt: "New passphrase for \(out): ", confirm: true)
                 defer { if pass != nil { wipe(&pass!) } }
                 let key = try PrivateKey.generate(algorithm)
-                try FileIO.writeAtomically(Array(try key.pem(passphrase: pass).utf8), to: out, mode: 0o600, overwrite: force)
+                try FileIO.writeAtomically(Array(try key.pem(passphrase: pass).utf8), to: out, mode: 0o600, overwrite: forceOptions.force)
                 if let pub = `public` {
-                    try FileIO.writeAtomically(Array(key.publicKey.pem.utf8), to: pub, mode: 0o644, overwrite: force)
+                    try FileIO.writeAtomically(Array(key.publicKey.pem.utf8), to: pub, mode: 0o644, overwrite: forceOptions.force)
                 }
                 print("\(algorithm.name) key written to \(out)\(noEncrypt ? " (unencrypted)" : " (encrypted)")")
                 print("keyid \(key.publicKey.keyID)")
@@ -75,7 +67,8 @@ struct KeyCommand: AsyncParsableCommand {
 
         @Argument(help: "A private or public key PEM file, or a pkcs11: URI of a token key.") var keyFile: String
         @OptionGroup var keyOptions: KeyFileOptions
-        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @OptionGroup var output: OutputOptions
+        var format: OutputFormat { output.format }
 
         func run() async throws {
             try await reporting(format: format) {

@@ -8,16 +8,16 @@ struct LedgerAppend: AsyncParsableCommand {
         commandName: "append",
         abstract: "Append certificates, statements and CRLs as one batch ending in a checkpoint.",
         discussion: """
-            Records are written in this order: --cert certificates, then the envelopes, then --crl CRLs, then
-            --cosignature cosigned checkpoints (a batch of only cosignatures gets no new checkpoint). Every record
-            is checked with the rules of `ledger verify` first; on any refusal nothing is written, and each problem
+            Records are written in this order: --cert certificates, then the envelopes, then --crl CRLs, then \
+            --cosignature cosigned checkpoints (a batch of only cosignatures gets no new checkpoint). Every record \
+            is checked with the rules of `ledger verify` first; on any refusal nothing is written, and each problem \
             is named on its own line by the file it comes from.
 
-            --chain and --cert: the --chain certificates form one pool for every --cert of the command (give an
-            intermediate once, whatever the number of --cert). Each certificate record's chain is written as its
-            validated path — the leaf's issuer first, then upward, without duplicates, the root left out — built
-            from that pool and the CAs already in the ledger (the genesis chain, earlier certificate records). So
-            --chain is needed only for an issuer the ledger does not hold yet. A certificate already registered is
+            --chain and --cert: the --chain certificates form one pool for every --cert of the command (give an \
+            intermediate once, whatever the number of --cert). Each certificate record's chain is written as its \
+            validated path — the leaf's issuer first, then upward, without duplicates, the root left out — built \
+            from that pool and the CAs already in the ledger (the genesis chain, earlier certificate records). So \
+            --chain is needed only for an issuer the ledger does not hold yet. A certificate already registered is \
             not written again (the output says where it stands).
             """)
 
@@ -32,7 +32,8 @@ struct LedgerAppend: AsyncParsableCommand {
     @Option(help: "A cosigned checkpoint (ledger cosign --out) to record (repeatable).") var cosignature: [String] = []
     @Option(help: "Trust anchors besides those in the genesis chain (repeatable).") var trust: [String] = []
     @OptionGroup var keyOptions: KeyFileOptions
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     /// Options of this command that take a value (`--name value`); kept in step with the declarations above.
     static let valueOptions: Set<String> = [

@@ -68,10 +68,15 @@ extension LedgerCheck {
                 "root": .string(cp.root), "witnesses": .array(cp.witnessNames.map { .string($0) }),
             ])
         }
-        let tail: JSONObject = [
+        var tail: JSONObject = [
             "treeSize": .number(JSONNumber(Int64(r.records))), "warnings": .array(r.warnings.map(findingValue)),
         ]
-        // "shipments" sorts after every head key and before every tail key.
+        if let since = r.since {
+            tail["since"] = .object([
+                "consistent": .bool(true), "size": .number(JSONNumber(Int64(since.size))), "root": .string(since.root),
+            ])
+        }
+        // "shipments" sorts after every head key and before every tail key ("since", "treeSize", "warnings").
         return (Array(JCS.serialize(.object(head)).dropLast()) + Array(",\"shipments\":[".utf8),
             Array("],".utf8) + Array(JCS.serialize(.object(tail)).dropFirst()))
     }
@@ -102,6 +107,9 @@ extension LedgerCheck {
             out += "checkpoint seq \(cp.seq), size \(cp.size)"
             out += cp.witnessNames.isEmpty
                 ? ", no witnesses\n" : ", witnesses: \(cp.witnessNames.map(Terminal.safe).joined(separator: ", "))\n"
+        }
+        if let since = rep.since {
+            out += "since      consistent: extends the saved checkpoint of size \(since.size) (root \(since.root.prefix(16))…)\n"
         }
         let errorCount = rep.errors.count + rep.omittedErrors
         out += "integrity  \(rep.integrityOK ? "ok" : "FAILED (\(errorCount) error\(errorCount == 1 ? "" : "s"))")\n"

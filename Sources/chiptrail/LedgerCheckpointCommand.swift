@@ -9,9 +9,11 @@ struct LedgerCheckpointCommand: AsyncParsableCommand {
 
     @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
     @Flag(help: "Print the operator's C2SP verifier key (name+keyid+base64) instead.") var vkey = false
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() async throws {
-        try await reporting {
+        try await reporting(format: format) {
             let input = try InputFile(ledger)
             // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
             defer { withExtendedLifetime(input) {} }
@@ -19,7 +21,15 @@ struct LedgerCheckpointCommand: AsyncParsableCommand {
             // Saved to a file (`> checkpoint.txt`), the note keeps its exact bytes (its signature covers them); on a
             // terminal, the characters a terminal acts on are shown escaped.
             let onTerminal = isatty(1) == 1
-            if vkey {
+            if format == .json {
+                if vkey {
+                    printJSON(["verifierKey": try LedgerReader.operatorVerifierKey(path: input.path)])
+                    return
+                }
+                var o: [String: Any] = ["seq": latest.seq, "size": latest.size, "root": latest.root, "note": latest.note]
+                if let cp = try? Checkpoint(text: try SignedNote(parsing: latest.note).text) { o["origin"] = cp.origin }
+                printJSON(o)
+            } else if vkey {
                 let key = try LedgerReader.operatorVerifierKey(path: input.path)
                 print(onTerminal ? Terminal.safe(key) : key)
             } else {

@@ -8,15 +8,16 @@ struct LedgerConsistency: AsyncParsableCommand {
         commandName: "consistency",
         abstract: "Check that a newer checkpoint extends an older one (RFC 6962 consistency proof).",
         discussion: """
-            Both checkpoints must carry a signature by an operator key of the ledger (genesis operator or an
-            operator-role certificate record). The consistency proof is computed from the ledger and verified
+            Both checkpoints must carry a signature by an operator key of the ledger (genesis operator or an \
+            operator-role certificate record). The consistency proof is computed from the ledger and verified \
             against both roots. Exit 0 consistent; 1 inconsistent or badly signed.
             """)
 
     @Argument(help: "The older saved checkpoint (signed note).") var old: String
     @Argument(help: "The newer saved checkpoint (signed note).") var new: String
     @Option(help: "The ledger file that holds both trees.") var ledger: String
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() async throws {
         try await reporting(format: format) {

@@ -6,10 +6,10 @@ struct LedgerExplain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "Write a shell script that re-checks one record with openssl alone.",
         discussion: """
-            With --openssl, prints a POSIX sh script (SPEC.md §12) that re-checks record N using only openssl, sh,
-            coreutils, sed, grep and awk: the line bytes, the prev link, the leaf hash and inclusion proof up to the
-            latest checkpoint, the checkpoint's operator signature and witness cosignatures, every DSSE signature,
-            and the signers' chains at the record's time with the CRLs recorded before it.
+            With --openssl, prints a POSIX sh script (SPEC.md §12) that re-checks record N using only openssl, sh, \
+            coreutils, sed, grep and awk: the line bytes, the prev link, the leaf hash and inclusion proof up to the \
+            latest checkpoint, the checkpoint's operator signature and witness cosignatures, every DSSE signature, \
+            and the signers' chains at the record's time with the CRLs recorded before it. \
             Run it as `sh check.sh [LEDGER [ROOT.pem]]`; it exits 1 at the first failed step.
             """)
 

@@ -11,16 +11,16 @@ struct LedgerInit: AsyncParsableCommand {
     @Option(name: .customLong("operator-key"), help: "The operator's Ed25519 private key.") var operatorKey: String
     @Option(name: .customLong("operator-cert"), help: "The operator's certificate (operator role).") var operatorCert: String
     @Option(help: "Intermediate CA certificates of the operator (PEM, repeatable).") var chain: [String] = []
-    @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
+    @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var keyOptions: KeyFileOptions
 
     func run() async throws {
         try await reporting {
-            guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "ledger init needs --trust ROOT.pem") }
+            let anchors = try trustOptions.anchors(for: "ledger init")
             let key = try loadPrivateKey(operatorKey, keyOptions, purpose: .operatorCheckpoint)
             try Ledger.initialize(
                 path: ledger, origin: origin, operatorKey: key, operatorCert: try loadCertificate(operatorCert),
-                chain: try loadCertificates(chain), trust: try loadCertificates(trust))
+                chain: try loadCertificates(chain), trust: anchors)
             print("created \(ledger) (origin \(origin)): genesis at seq 0, checkpoint at seq 1")
         }
     }

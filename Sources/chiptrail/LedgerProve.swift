@@ -7,8 +7,8 @@ struct LedgerProve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prove", abstract: "Write a proof bundle for one shipment (records, inclusion proofs, checkpoint).",
         discussion: """
-            With --shipment, writes the proof bundle of SPEC.md §4 (verify it with `chiptrail bundle verify`).
-            With --tlog-proof --seq N, writes record N as a C2SP tlog-proof@v1 text whose `extra` line is the
+            With --shipment, writes the proof bundle of SPEC.md §4 (verify it with `chiptrail bundle verify`). \
+            With --tlog-proof --seq N, writes record N as a C2SP tlog-proof@v1 text whose `extra` line is the \
             base64 of the record's line bytes.
             """)
 
@@ -19,7 +19,9 @@ struct LedgerProve: AsyncParsableCommand {
     var tlogProof = false
     @Option(help: "With --tlog-proof: the record to prove.") var seq: Int?
     @Option(help: "The file to write.") var out: String
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var forceOptions: ForceOptions
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func validate() throws {
         if tlogProof {
@@ -33,13 +35,14 @@ struct LedgerProve: AsyncParsableCommand {
     func run() async throws {
         showIndexProgress(ledger, format: format)
         try await reporting(format: format) {
+            try forceOptions.checkWritable(out)
             let input = try InputFile(ledger)
             // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
             defer { withExtendedLifetime(input) {} }
             let ledger = input.path
             if tlogProof, let seq {
                 let proof = try TlogProof.make(ledger: ledger, seq: seq, checkpointSeq: checkpoint)
-                try FileIO.writeAtomically(Array(proof.text.utf8), to: out, mode: 0o644, overwrite: true)
+                try FileIO.writeAtomically(Array(proof.text.utf8), to: out, mode: 0o644, overwrite: forceOptions.force)
                 if format == .json {
                     printJSON(["out": out, "index": seq, "proofLength": proof.hashes.count])
                 } else {
@@ -48,7 +51,7 @@ struct LedgerProve: AsyncParsableCommand {
                 return
             }
             let bundle = try ProofBundle.build(ledger: ledger, shipment: shipment!, checkpointSeq: checkpoint)
-            try FileIO.writeAtomically(bundle.serialized, to: out, mode: 0o644, overwrite: true)
+            try FileIO.writeAtomically(bundle.serialized, to: out, mode: 0o644, overwrite: forceOptions.force)
             if format == .json {
                 printJSON([
                     "out": out, "subject": bundle.subject, "treeSize": bundle.treeSize,

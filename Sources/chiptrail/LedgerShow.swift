@@ -9,10 +9,18 @@ struct LedgerShow: AsyncParsableCommand {
         commandName: "show", abstract: "List the ledger's records, one record in full, or one shipment's timeline.")
 
     @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
-    @Option(help: "Print the record at this seq in full.") var seq: Int?
+    @Option(help: "Print the record at this seq decoded (a statement's type, subject, predicate and signers).") var seq: Int?
+    @Flag(help: "With --seq: print the record's line itself (as JSON, the characters a terminal acts on escaped).")
+    var raw = false
     @Option(help: "Print this shipment's trail as a timeline (needs --trust).") var shipment: String?
-    @Option(help: "Trust anchor for --shipment (root CA certificate), repeatable.") var trust: [String] = []
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var trustOptions: TrustOptions
+    @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
+
+    func validate() throws {
+        if raw && seq == nil { throw ValidationError("--raw prints one record: give --seq N") }
+    }
 
     func run() async throws {
         try await reporting(format: format) {
@@ -25,27 +33,50 @@ struct LedgerShow: AsyncParsableCommand {
             }
             var found = false
             let out = StdoutWriter()
+            var registered = RecordDetail.Registered()
+            var listed = 0
+            if seq == nil && format == .json { out.write("{\"records\":[") }
             try LedgerReader.forEach(path: input.path) { r, line in
-                if let seq, r.seq != seq { return }
-                found = true
-                if seq != nil {
-                    // The line as JSON with the characters a terminal acts on as \u escapes: the same JSON value.
-                    out.write(Terminal.safeJSON(line) + [0x0A])
+                if let seq {
+                    if r.seq < seq { registered.add(r) }
+                    guard r.seq == seq, !found else { return }
+                    found = true
+                    if raw {
+                        // The line as JSON with the characters a terminal acts on as \u escapes: the same JSON value.
+                        out.write(Terminal.safeJSON(line) + [0x0A])
+                        return
+                    }
+                    let detail = RecordDetail.json(r, line: line, registered: registered)
+                    if format == .json {
+                        out.write(Terminal.safeJSON(JCS.serialize(detail)) + [0x0A])
+                    } else {
+                        out.write(RecordDetail.text(detail))
+                    }
+                    return
+                }
+                if format == .json {
+                    let item: JSONValue = .object([
+                        "seq": .number(JSONNumber(Int64(r.seq))), "time": .string(r.time.text),
+                        "type": .string(r.type.rawValue), "summary": .string(RecordSummary.of(r)),
+                    ])
+                    out.write((listed > 0 ? [0x2C] : []) + Terminal.safeJSON(JCS.serialize(item)))
+                    listed += 1
                     return
                 }
                 let number = String(r.seq)
                 let pad = String(repeating: " ", count: max(0, 6 - number.count))
                 out.write("\(pad)\(number)  \(r.time.text)  \(Terminal.safe(RecordSummary.of(r)))\n")
             }
+            if seq == nil && format == .json { out.write("]}\n") }
             out.flush()
             if let seq, !found { throw TrailError.usage("unknown-seq", "\(input.name) has no record at seq \(seq)") }
         }
     }
 
     func showShipment(_ id: String, input: InputFile) throws {
-        guard !trust.isEmpty else { throw TrailError.usage("no-trust-anchor", "--shipment needs --trust ROOT.pem") }
         let check = try LedgerCheck.run(
-            path: input.path, options: VerifyOptions(trust: try loadCertificates(trust)), policy: .h200)
+            path: input.path, options: VerifyOptions(trust: try trustOptions.anchors(for: "ledger show --shipment")),
+            policy: try policyOptions.load())
         guard let s = check.shipments.first(where: { Array($0.id.unicodeScalars) == Array(id.unicodeScalars) }) else {
             throw TrailError.usage("unknown-shipment", "no statement in \(input.name) is about shipment \(id)")
         }

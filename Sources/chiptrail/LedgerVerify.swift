@@ -9,22 +9,23 @@ struct LedgerVerify: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Verify a ledger offline: lines, chain, tree, checkpoints, signatures, certificates, compliance.",
         discussion: """
-            LEDGER may be `-` (stdin), /dev/stdin, a pipe or a process substitution such as <(gunzip -c L.gz): it is
-            copied to a private temporary file first and gets exactly the verdict of the file.
-            Findings are listed in seq order, the root cause first; the consequences of a deleted or moved line are
-            counted under it. At most --max-findings findings of each code are listed; the rest are counted.
+            LEDGER may be `-` (stdin), /dev/stdin, a pipe or a process substitution such as <(gunzip -c L.gz): it is \
+            copied to a private temporary file first and gets exactly the verdict of the file. \
+            Findings are listed in seq order, the root cause first; the consequences of a deleted or moved line are \
+            counted under it. At most --max-findings findings of each code are listed; the rest are counted. \
             Exit 0 intact and compliant; 1 integrity failure; 2 intact but a shipment is in violation.
             """)
 
     @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
-    @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
-    @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
+    @OptionGroup var trustOptions: TrustOptions
+    @OptionGroup var policyOptions: PolicyOptions
     @Option(help: "A previously saved checkpoint the ledger must extend.") var since: String?
     @Option(help: "Only report this shipment.") var shipment: String?
     @Flag(help: "Report lines that are not in RFC 8785 canonical form.") var strict = false
     @Option(name: .customLong("max-findings"), help: "Findings listed in full per code (1–1000000); the rest are counted.")
     var maxFindings = 100
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func validate() throws {
         guard (1...1_000_000).contains(maxFindings) else {
@@ -35,14 +36,11 @@ struct LedgerVerify: AsyncParsableCommand {
     func run() async throws {
         var exit: Int32 = 0
         try await reporting(format: format) {
-            guard !trust.isEmpty else {
-                throw TrailError.usage("no-trust-anchor", "ledger verify needs --trust ROOT.pem (the ledger's root)")
-            }
-            var options = VerifyOptions(trust: try loadCertificates(trust))
+            var options = VerifyOptions(trust: try trustOptions.anchors(for: "ledger verify"))
             options.strict = strict
             options.maxFindingsPerCode = maxFindings
             if let since { options.since = try readInputText(since, what: "checkpoint") }
-            let pol = try loadPolicy(policy)
+            let pol = try policyOptions.load()
             let input = try InputFile(ledger)
             // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
             defer { withExtendedLifetime(input) {} }

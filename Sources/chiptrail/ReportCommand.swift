@@ -8,27 +8,27 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Write an HTML report of a ledger.",
         discussion: """
-            Verifies the ledger and evaluates every shipment (as `ledger verify`), then writes one self-contained
-            HTML page (inline CSS and SVG charts, one small inline script for search and filtering; no network),
+            Verifies the ledger and evaluates every shipment (as `ledger verify`), then writes one self-contained \
+            HTML page (inline CSS and SVG charts, one small inline script for search and filtering; no network), \
             printable and readable on a phone. Exit 0 when the report is written, whatever it shows.
             """)
 
     @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
-    @Option(help: "Trust anchor (root CA certificate), repeatable.") var trust: [String] = []
+    @OptionGroup var trustOptions: TrustOptions
     @Option(help: "Where to write the HTML report.") var html: String
-    @Option(help: "A JSON policy file (defaults to the built-in H200 rule).") var policy: String?
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var forceOptions: ForceOptions
+    @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() async throws {
         try await reporting(format: format) {
-            guard !trust.isEmpty else {
-                throw TrailError.usage("no-trust-anchor", "report needs --trust ROOT.pem (the ledger's root)")
-            }
-            let pol = try loadPolicy(policy)
+            try forceOptions.checkWritable(html)
+            let anchors = try trustOptions.anchors(for: "report")
+            let pol = try policyOptions.load()
             let input = try InputFile(ledger)
             // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
             defer { withExtendedLifetime(input) {} }
-            let anchors = try loadCertificates(trust)
             // Who signed what (certificates, CRLs, signatures by seq): a read of the file beside the verifier's.
             let context = try ReportContext.collect(path: input.path, trust: anchors)
             var writer: HTMLReport.Writer?
@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
                 onIntegrity: {
                     writer = HTMLReport.Writer(
                         report: $0, policy: pol, ledger: FileIO.fileName(of: input.name), context: context,
-                        toolVersion: Chiptrail.configuration.version)
+                        toolVersion: Chiptrail.version)
                 },
                 onShipment: {
                     shipments += 1
@@ -48,7 +48,7 @@ struct ReportCommand: AsyncParsableCommand {
                 })
             p.done()
             guard let page = writer?.finish() else { throw TrailError("internal-error", "the verifier reported no integrity result") }
-            try FileIO.writeAtomically(Array(page.utf8), to: html, mode: 0o644, overwrite: true)
+            try FileIO.writeAtomically(Array(page.utf8), to: html, mode: 0o644, overwrite: forceOptions.force)
             let check = (integrityOK: report.integrityOK, count: shipments)
             if format == .json {
                 printJSON([

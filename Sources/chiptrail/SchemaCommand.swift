@@ -9,14 +9,13 @@ struct SchemaCommand: AsyncParsableCommand {
         discussion: "KIND: " + Schemas.kinds.joined(separator: ", ")
             + ". The same text is in the repository's schemas/.")
 
-    @Argument(help: "manifest, export-license, supply-sufficiency, lab-test, customs-decision or retraction.") var kind:
-        String
+    @Argument(help: "The manifest or a predicate kind.") var kind: SchemaKind
 
     func run() async throws {
         try await reporting {
-            guard let text = Schemas.text(for: kind) else {
+            guard let text = Schemas.text(for: kind.name) else {
                 throw TrailError.usage(
-                    "unknown-kind", "no schema for \(kind)", remedy: "one of " + Schemas.kinds.joined(separator: ", "))
+                    "unknown-kind", "no schema for \(kind.name)", remedy: "one of " + Schemas.kinds.joined(separator: ", "))
             }
             print(text, terminator: "")
         }

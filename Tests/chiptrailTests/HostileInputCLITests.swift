@@ -66,7 +66,7 @@ import TrailTestSupport
         // The private copy (and its directory) is gone once the command ends.
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [])
         // ledger show and ledger checkpoint read pipes too.
-        let show = try chiptrail(["ledger", "show", "-", "--seq", "0"], stdin: bytes)
+        let show = try chiptrail(["ledger", "show", "-", "--seq", "0", "--raw"], stdin: bytes)
         #expect(show.status == 0)
         #expect(show.stdout == String(decoding: bytes.split(separator: 0x0A)[0], as: UTF8.self) + "\n")
         let cp = try chiptrail(["ledger", "checkpoint", "-"], stdin: bytes)

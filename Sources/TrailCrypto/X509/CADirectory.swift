@@ -224,13 +224,47 @@ public struct CADirectory: Sendable {
                 "not-issued-by-ca", "\(cert.subject) (serial \(cert.serialHex)) was not issued by \(certificate.subject)",
                 remedy: "revoke it with the CA that issued it")
         }
-        return try withLock {
+        return try record(serial: cert.serialHex, reason: reason, at: date, crlDays: crlDays)
+    }
+
+    /// Revokes the certificate with serial `serial` (hex, any case, colons allowed) that this CA's index records as
+    /// issued, and writes a new CRL (returned): for a certificate whose file is lost.
+    ///
+    /// Throws `invalid-serial`, `not-issued-by-ca`, `already-revoked`.
+    public func revoke(
+        serial: String, reason: RevocationReason = .unspecified, at date: Date = Date(), crlDays: Int = defaultCRLDays
+    ) throws -> CRL {
+        let hex = try Self.normalizedSerial(serial)
+        guard try index().issued.contains(where: { $0.serial == hex }) else {
+            throw TrailError.usage(
+                "not-issued-by-ca", "\(certificate.subject) has issued no certificate with serial \(hex)",
+                remedy: "look the serial up in \(Self.indexFile), or revoke it with the CA that issued it")
+        }
+        return try record(serial: hex, reason: reason, at: date, crlDays: crlDays)
+    }
+
+    /// `serial` as `Certificate.serialHex` writes it (lowercase, minimal bytes); `invalid-serial` for anything else
+    /// than hex digits (with optional colons, as `openssl x509 -serial` and browsers print them).
+    public static func normalizedSerial(_ serial: String) throws -> String {
+        var hex = serial.lowercased().replacingOccurrences(of: ":", with: "")
+        if hex.hasPrefix("0x") { hex.removeFirst(2) }
+        guard !hex.isEmpty, hex.count <= 128, hex.allSatisfy(\.isHexDigit) else {
+            throw TrailError.usage(
+                "invalid-serial", "--serial \(serial.prefix(140)) is not a hexadecimal serial number",
+                remedy: "give it as `openssl x509 -noout -serial` or `chiptrail cert show` prints it")
+        }
+        if hex.count % 2 == 1 { hex = "0" + hex }
+        while hex.count > 2 && hex.hasPrefix("00") { hex.removeFirst(2) }
+        return hex
+    }
+
+    private func record(serial: String, reason: RevocationReason, at date: Date, crlDays: Int) throws -> CRL {
+        try withLock {
             var idx = try index()
-            if idx.revoked.contains(where: { $0.serial == cert.serialHex }) {
-                throw TrailError.usage("already-revoked", "serial \(cert.serialHex) is already revoked")
+            if idx.revoked.contains(where: { $0.serial == serial }) {
+                throw TrailError.usage("already-revoked", "serial \(serial) is already revoked")
             }
-            idx.revoked.append(
-                CAIndex.Revoked(serial: cert.serialHex, date: CertificateTime.format(date), reason: reason))
+            idx.revoked.append(CAIndex.Revoked(serial: serial, date: CertificateTime.format(date), reason: reason))
             return try writeCRL(&idx, days: crlDays, now: date)
         }
     }

@@ -16,7 +16,9 @@ enum CertificateRule {
     }
 
     static func prepare(_ der: [UInt8], chain chainDER: [[UInt8]], time: LedgerTime, validator: ChainValidator) -> Prepared? {
-        guard let cert = try? Certificate(der: der), let chain = try? chainDER.map({ try Certificate(der: $0) }) else {
+        guard let cert = try? Certificate(der: der),
+            let chain = try? chainDER.map({ try ChainCertificateCache.shared.certificate(der: $0) })
+        else {
             return nil  // the sequential phase parses again and reports why
         }
         return Prepared(certificate: cert, chain: chain, validation: validator.validate(cert, intermediates: chain, at: time.date))

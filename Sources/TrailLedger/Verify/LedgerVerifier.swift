@@ -31,6 +31,8 @@ public final class LedgerVerifier {
     private var lastNonCosignatureSeq = -1
     private var sinceCheckpoint: Checkpoint?
     private var sinceRoot: MerkleHash?
+    /// The latest checkpoint's note with the witness lines merged so far (derived from `report.latestCheckpoint`).
+    private var mergedNote: (seq: Int, note: SignedNote)?
     /// Where the records after the restored state start (0 for a whole file).
     private var resumeOffset: Int64 = 0
     /// Records after a genesis that could not be trusted (not checked, counted once at the end).
@@ -420,6 +422,17 @@ public final class LedgerVerifier {
         return (r.time, try SignedNote(parsing: note), [])
     }
 
+    /// Where `key` stands or would stand in the sorted `keys`, and whether it is there.
+    private static func insertionPoint(of key: String, in keys: [String]) -> (Int, Bool) {
+        var lo = 0
+        var hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < keys.count && keys[lo] == key)
+    }
+
     private func cosignatureRecord(_ cpSeq: Int, _ note: String, time: LedgerTime, _ s: inout Slot) throws {
         do {
             guard cpSeq < s.index, let target = try checkpointRecord(at: cpSeq) else {
@@ -436,21 +449,25 @@ public final class LedgerVerifier {
                 requireOne: true)
             s.findings += out.findings
             guard out.findings.isEmpty, report.latestCheckpoint?.seq == cpSeq else { return }
-            // Cosignatures of one checkpoint accumulate over its cosignature records, counted by key.
-            var latest = report.latestCheckpoint!
-            var names: [String: String] = Dictionary(uniqueKeysWithValues: zip(latest.witnesses, latest.witnessNames))
-            for (k, n) in zip(out.witnessKeys, out.witnessNames) where names[k] == nil { names[k] = n }
-            latest.witnesses = names.keys.sorted()
-            latest.witnessNames = latest.witnesses.map { names[$0]! }
-            // The note shown and put in bundles carries the witness lines too, up to the signed-note limit (the count
-            // above is not limited).
-            var merged = try SignedNote(parsing: latest.note)
-            for line in parsed.signatures where !merged.signatures.contains(line) {
-                guard merged.signatures.count < SignedNote.maxSignatures else { break }
-                merged.signatures.append(line)
+            // Cosignatures of one checkpoint accumulate over its cosignature records, counted by key: each key is
+            // inserted into the sorted list in place (binary search), so n cosignature records cost O(n log n)
+            // comparisons, not a re-sort of every earlier witness per record.
+            for (k, n) in zip(out.witnessKeys, out.witnessNames) {
+                let (at, present) = Self.insertionPoint(of: k, in: report.latestCheckpoint!.witnesses)
+                if present { continue }
+                report.latestCheckpoint!.witnesses.insert(k, at: at)
+                report.latestCheckpoint!.witnessNames.insert(n, at: at)
             }
-            latest.note = merged.serialized
-            report.latestCheckpoint = latest
+            // The note shown and put in bundles carries the witness lines too, up to the signed-note limit (the count
+            // above is not limited); it is parsed once per checkpoint and written again only when a line is added.
+            if mergedNote?.seq != cpSeq { mergedNote = (cpSeq, try SignedNote(parsing: report.latestCheckpoint!.note)) }
+            var added = false
+            for line in parsed.signatures where mergedNote!.note.signatures.count < SignedNote.maxSignatures {
+                if mergedNote!.note.signatures.contains(line) { continue }
+                mergedNote!.note.signatures.append(line)
+                added = true
+            }
+            if added { report.latestCheckpoint!.note = mergedNote!.note.serialized }
         } catch {
             s.findings.append(Finding(seq: s.index, TrailError.wrap(error)))
         }
@@ -554,6 +571,7 @@ public final class LedgerVerifier {
                         "inconsistent-with-checkpoint",
                         "the first \(since.size) records hash to \(root.hex.prefix(16))…, the old checkpoint says \(since.rootHash.hex.prefix(16))…: history was rewritten")
                 }
+                report.since = SinceCheckpoint(size: since.size, root: since.rootHash.hex)
             } catch {
                 var e = TrailError.wrap(error)
                 if e.code != "inconsistent-with-checkpoint" { e = TrailError("inconsistent-with-checkpoint", "the --since checkpoint: [\(e.code)] \(e.message)") }

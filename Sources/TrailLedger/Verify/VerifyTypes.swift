@@ -61,6 +61,13 @@ public struct CheckpointInfo: Sendable, Equatable {
     public var witnessNames: [String]
 }
 
+/// A saved checkpoint the ledger was proven to extend.
+public struct SinceCheckpoint: Sendable, Equatable {
+    public var size: Int
+    /// Lowercase hex root hash.
+    public var root: String
+}
+
 /// Everything `ledger verify` learned.
 public struct VerificationReport: Sendable {
     /// Complete lines (the tree size).
@@ -73,6 +80,9 @@ public struct VerificationReport: Sendable {
     public var omitted: [String: Int] = [:]
     public var latestCheckpoint: CheckpointInfo?
     public var tornTailOffset: Int64?
+    /// The `--since` checkpoint, when the ledger was proven to extend it (operator signature, origin, and the root of
+    /// its first `size` records); nil without `--since` or when that check failed (then a finding says why).
+    public var since: SinceCheckpoint?
 
     public var errors: [Finding] { findings.filter { $0.severity == .error } }
     public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
