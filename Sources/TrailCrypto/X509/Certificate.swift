@@ -13,6 +13,9 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     init(_ owner: X509Owner) {
         self.owner = owner
         self.der = ASN1.der { i2d_X509(owner.x509, $0) }
+        // Computed once per parse: every registration, path link, CRL and witness lookup reads them.
+        self.fingerprint = Digest.sha256Hex(der)
+        self.publicKeyID = Digest.sha256Hex(ASN1.der { i2d_X509_PUBKEY(X509_get_X509_PUBKEY(owner.x509), $0) })
     }
 
     /// Parses DER. Throws `malformed-certificate` for anything else (including trailing bytes).
@@ -75,13 +78,11 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Lowercase hex SHA-256 of the DER: the certificate's identity in the ledger (`keyid`, `anchors`).
-    public var fingerprint: String { Digest.sha256Hex(der) }
+    public let fingerprint: String
 
     /// Lowercase hex SHA-256 of the subject's SubjectPublicKeyInfo DER: the key, whatever certificate carries it
     /// (what revocation and witness counting are keyed by).
-    public var publicKeyID: String {
-        Digest.sha256Hex(ASN1.der { i2d_X509_PUBKEY(X509_get_X509_PUBKEY(owner.x509), $0) })
-    }
+    public let publicKeyID: String
 
     public var subject: DistinguishedName { DistinguishedName(x509Name: X509_get_subject_name(owner.x509)) }
     public var issuer: DistinguishedName { DistinguishedName(x509Name: X509_get_issuer_name(owner.x509)) }

@@ -13,6 +13,9 @@ enum CertificateRule {
         var certificate: Certificate
         var chain: [Certificate]
         var validation: ChainValidation
+        /// The certificate's own facts for its registration (nil when its key does not decode: the sequential
+        /// phase then reports why).
+        var facts: RegisteredCertificate.Facts?
     }
 
     static func prepare(_ der: [UInt8], chain chainDER: [[UInt8]], time: LedgerTime, validator: ChainValidator) -> Prepared? {
@@ -21,7 +24,9 @@ enum CertificateRule {
         else {
             return nil  // the sequential phase parses again and reports why
         }
-        return Prepared(certificate: cert, chain: chain, validation: validator.validate(cert, intermediates: chain, at: time.date))
+        return Prepared(
+            certificate: cert, chain: chain, validation: validator.validate(cert, intermediates: chain, at: time.date),
+            facts: try? RegisteredCertificate.Facts(cert))
     }
 
     static func register(
@@ -32,7 +37,7 @@ enum CertificateRule {
             let cert = try prepared?.certificate ?? Certificate(der: der)
             let chain = try prepared?.chain ?? chainDER.map { try trust.known(der: $0) }
             let path = try trust.validate(cert: cert, chain: chain, at: time.date, prevalidated: prepared?.validation)
-            guard try trust.register(cert, path: path, seq: seq) else {
+            guard try trust.register(cert, path: path, seq: seq, facts: prepared?.facts) else {
                 let first = trust.certificates[cert.fingerprint]?.seq
                 return [
                     Finding(

@@ -26,24 +26,52 @@ public struct RegisteredCertificate: Sendable {
     /// keyUsage bit names; empty when the extension is absent.
     public let keyUsage: Set<String>
 
-    init(certificate: Certificate, path: [Certificate], seq: Int, validFrom: Date, validUntil: Date, revokedAt: Int?)
-        throws
-    {
-        self.certificate = certificate
+    /// What a certificate says about itself, decoded once (the public key, roles, names, CA flag, key usage): the
+    /// part of a registration that depends on nothing but the certificate, so it can be done ahead in parallel.
+    public struct Facts: Sendable {
+        let certificate: Certificate
+        let publicKey: PublicKey
+        let roles: [Role]
+        let organization: String?
+        let commonName: String?
+        let isCA: Bool
+        let keyUsage: Set<String>
+
+        public init(_ certificate: Certificate) throws {
+            self.certificate = certificate
+            publicKey = try certificate.publicKey
+            roles = certificate.roles
+            let subject = certificate.subject
+            organization = subject.organization
+            commonName = subject.commonName
+            isCA = certificate.isCA
+            keyUsage = certificate.keyUsage
+        }
+    }
+
+    init(facts: Facts, path: [Certificate], seq: Int, validFrom: Date, validUntil: Date, revokedAt: Int?) {
+        self.certificate = facts.certificate
         self.path = path
         self.seq = seq
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.revokedAt = revokedAt
-        fingerprint = certificate.fingerprint
-        publicKey = try certificate.publicKey
-        keyID = publicKey.keyID
-        roles = certificate.roles
-        let subject = certificate.subject
-        organization = subject.organization
-        commonName = subject.commonName
-        isCA = certificate.isCA
-        keyUsage = certificate.keyUsage
+        fingerprint = facts.certificate.fingerprint
+        publicKey = facts.publicKey
+        keyID = facts.publicKey.keyID
+        roles = facts.roles
+        organization = facts.organization
+        commonName = facts.commonName
+        isCA = facts.isCA
+        keyUsage = facts.keyUsage
+    }
+
+    init(certificate: Certificate, path: [Certificate], seq: Int, validFrom: Date, validUntil: Date, revokedAt: Int?)
+        throws
+    {
+        self.init(
+            facts: try Facts(certificate), path: path, seq: seq, validFrom: validFrom, validUntil: validUntil,
+            revokedAt: revokedAt)
     }
 }
 
@@ -164,13 +192,15 @@ public struct TrustState: Sendable {
 
     /// Registers a validated certificate; returns false when it was already registered.
     @discardableResult
-    public mutating func register(_ cert: Certificate, path: [Certificate], seq: Int) throws -> Bool {
+    public mutating func register(
+        _ cert: Certificate, path: [Certificate], seq: Int, facts: RegisteredCertificate.Facts? = nil
+    ) throws -> Bool {
         let fp = cert.fingerprint
         if certificates[fp] != nil { return false }
         let from = path.map(\.notBefore).max() ?? cert.notBefore
         let until = path.map(\.notAfter).min() ?? cert.notAfter
-        let reg = try RegisteredCertificate(
-            certificate: cert, path: path, seq: seq, validFrom: from, validUntil: until, revokedAt: nil)
+        let known = try facts.flatMap { $0.certificate == cert ? $0 : nil } ?? RegisteredCertificate.Facts(cert)
+        let reg = RegisteredCertificate(facts: known, path: path, seq: seq, validFrom: from, validUntil: until, revokedAt: nil)
         certificates[fp] = reg
         for c in path.dropFirst() where c.isCA { authorities[c.fingerprint] = c }
         if cert.isCA { authorities[cert.fingerprint] = cert }
