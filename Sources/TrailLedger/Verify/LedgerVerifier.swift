@@ -540,7 +540,7 @@ public final class LedgerVerifier {
                 add(
                     Finding(
                         seq: 1, code: "unverifiable-records",
-                        message: "the \(unverifiable) records after the genesis were not checked: without a trusted genesis nothing in the ledger can be",
+                        message: "the \(unverifiable) records after the genesis were not checked: without a trusted genesis no signature, certificate or checkpoint after it can be trusted",
                         remedy: "fix the genesis finding at seq 0 first"))
             }
             return
