@@ -51,7 +51,7 @@ extension LedgerCheck {
 
     /// The report's fields other than `shipments`, split around where the shipments go (keys in JCS order).
     /// `omitted` counts, by code, the findings beyond `--max-findings` that are not listed.
-    static func jsonEnvelope(_ r: VerificationReport, input: ReportInput = .plain) -> (head: [UInt8], tail: [UInt8]) {
+    static func jsonEnvelope(_ r: VerificationReport, input: ReportInput = .plain, resumedFrom: Int? = nil) -> (head: [UInt8], tail: [UInt8]) {
         let r = input.presented(r)
         var omitted = JSONObject()
         for (code, n) in r.omitted.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }) {
@@ -62,6 +62,8 @@ extension LedgerCheck {
             "root": .string(r.root), "errors": .array(r.errors.map(findingValue)), "omitted": .object(omitted),
         ]
         if let origin = r.origin { head["origin"] = .string(origin) }
+        // Incremental verification (`--state`): the records of the verified prefix the run resumed after.
+        if let resumedFrom { head["resumedFrom"] = .number(JSONNumber(Int64(resumedFrom))) }
         if let cp = r.latestCheckpoint {
             head["checkpoint"] = .object([
                 "seq": .number(JSONNumber(Int64(cp.seq))), "size": .number(JSONNumber(Int64(cp.size))),
@@ -91,13 +93,14 @@ extension LedgerCheck {
     /// The integrity part of the text report: root causes first (findings in seq order), the consequences of a
     /// shifted line counted under it, findings beyond `--max-findings` counted by code. Every string from the
     /// ledger is made safe for a terminal.
-    static func textHeader(_ rep: VerificationReport, path: String, input: ReportInput? = nil) -> String {
+    static func textHeader(_ rep: VerificationReport, path: String, input: ReportInput? = nil, resumedFrom: Int? = nil) -> String {
         let input = input ?? ReportInput(name: path)
         let rep = input.presented(rep)
         let name = Terminal.safe(input.name)
         var out = "ledger     \(name)\n"
         if let o = rep.origin { out += "origin     \(Terminal.safe(o))\n" }
         out += "records    \(rep.records)   root \(rep.root)\n"
+        if let resumedFrom { out += "resumed    after the \(resumedFrom) records verified before (--state)\n" }
         if let cp = rep.latestCheckpoint {
             out += "checkpoint seq \(cp.seq), size \(cp.size)"
             out += cp.witnessNames.isEmpty
