@@ -29,38 +29,48 @@ public enum IncrementalVerifier {
         onShipment: (ShipmentReport) throws -> Void
     ) throws -> Outcome {
         let evaluator = ComplianceEvaluator(policy: policy, predicateRules: predicateRules)
-        let verifier: LedgerVerifier
         var resumedFrom: Int?
-        if FileManager.default.fileExists(atPath: statePath) {
-            let file = try StateFile(path: statePath)
-            guard file.policyHash == policyHash(policy, predicateRules) else {
-                throw TrailError.usage(
-                    "state-policy-mismatch", "\(statePath) was written under another policy",
-                    remedy: "pass the --policy the state was written with, or another --state file"
-                ).at(file: statePath)
+        // The verifier (and its history) is released once its snapshot is taken, before the shipments are evaluated.
+        var (report, snapshot) = try { () throws -> (VerificationReport, VerifierSnapshot) in
+            let verifier: LedgerVerifier
+            if FileManager.default.fileExists(atPath: statePath) {
+                let file = try StateFile(path: statePath)
+                guard file.policyHash == policyHash(policy, predicateRules) else {
+                    throw TrailError.usage(
+                        "state-policy-mismatch", "\(statePath) was written under another policy",
+                        remedy: "pass the --policy the state was written with, or another --state file"
+                    ).at(file: statePath)
+                }
+                verifier = try LedgerVerifier(path: path, options: options, resuming: file.ledger)
+                try evaluator.restore(file, ledgerPath: path)
+                resumedFrom = file.ledger.records
+            } else {
+                verifier = LedgerVerifier(path: path, options: options)
             }
-            verifier = try LedgerVerifier(path: path, options: options, resuming: file.ledger)
-            try evaluator.restore(file, ledgerPath: path)
-            resumedFrom = file.ledger.records
-        } else {
-            verifier = LedgerVerifier(path: path, options: options)
-        }
-        verifier.captureSnapshot()
-        verifier.prepare = ComplianceEvaluator.prepare
-        verifier.onStatement = { evaluator.consume($0) }
-        verifier.onProgress = onProgress
-        var report = try verifier.run()
+            verifier.captureSnapshot()
+            verifier.prepare = ComplianceEvaluator.prepare
+            verifier.onStatement = { evaluator.consume($0) }
+            verifier.onProgress = onProgress
+            let report = try verifier.run()
+            return (report, try verifier.snapshot())
+        }()
         LedgerCheck.checkWitnesses(&report, policy: policy)
         try onIntegrity(report, resumedFrom)
-        let writer = StateWriter(strings: evaluator.prior?.strings ?? StateStrings())
-        if evaluator.prior == nil {
-            evaluator.onAnalysis = { id, refs, a in writer.add(ShipmentRecord.encode(id: id, refs: refs, a, strings: &writer.strings)) }
+        let hash = policyHash(policy, predicateRules)
+        try FileIO.writeAtomically(to: statePath, overwrite: true) { file in
+            let out = StateOutput(file)
+            try StateWriter.begin(out, ledger: snapshot, policyHash: hash)
+            snapshot = VerifierSnapshot.empty  // written: its tables need not stay in memory
+            let writer = StateWriter(out, strings: evaluator.prior?.strings ?? StateStrings())
+            if evaluator.prior == nil {
+                evaluator.onAnalysis = { id, refs, a in
+                    writer.add(ShipmentRecord.encode(id: id, refs: refs, a, strings: &writer.strings))
+                }
+            }
+            evaluator.stateWriter = writer
+            try evaluator.evaluate(each: onShipment)
+            try writer.finish(evaluator: evaluator)
         }
-        evaluator.stateWriter = writer
-        try evaluator.evaluate(each: onShipment)
-        let snapshot = try verifier.snapshot()
-        try writer.write(
-            to: statePath, ledger: snapshot, policyHash: policyHash(policy, predicateRules), evaluator: evaluator)
         return Outcome(report: report, resumedFrom: resumedFrom)
     }
 
@@ -153,15 +163,15 @@ struct CompactWriter {
 }
 
 struct CompactReader {
-    let bytes: [UInt8]
+    let bytes: ArraySlice<UInt8>
     var at: Int
     let end: Int
     let strings: [String]
 
-    init(_ b: [UInt8], from: Int = 0, to: Int? = nil, strings: [String] = []) {
+    init(_ b: ArraySlice<UInt8>, strings: [String] = []) {
         bytes = b
-        at = from
-        end = to ?? b.count
+        at = b.startIndex
+        end = b.endIndex
         self.strings = strings
     }
 
@@ -347,9 +357,10 @@ struct StateFile {
     var origin: String?
     var policyHash: String
     var ledger: VerifierSnapshot
-    var meta: [UInt8]
+    var meta: ArraySlice<UInt8>
     var strings: [String]
-    var records: [UInt8]
+    /// The shipment records, each at `offsets[i]` from the slice's start.
+    var records: ArraySlice<UInt8>
     var offsets: [Int]
 
     static func corrupt(_ path: String, _ why: String) -> TrailError {
@@ -360,8 +371,8 @@ struct StateFile {
     }
 
     init(path: String) throws {
-        let data = try FileIO.read(path)
-        guard data.count >= 16 + 32, data[0..<8].elementsEqual(IncrementalVerifier.magic) else {
+        let data = try FileIO.readAll(path)
+        guard data.count >= 16 + 48, data[0..<8].elementsEqual(IncrementalVerifier.magic) else {
             throw Self.corrupt(path, "it does not start with the chiptrail state signature")
         }
         let version = data[8..<16].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -372,13 +383,15 @@ struct StateFile {
                 remedy: "delete it and run a full verification to write it again"
             ).at(file: path)
         }
-        let body = data[0..<(data.count - 32)]
-        guard Digest.sha256(body).elementsEqual(data[(data.count - 32)...]) else {
+        let end = data.count - 32
+        guard Digest.sha256(data[0..<end]).elementsEqual(data[end...]) else {
             throw Self.corrupt(path, "its SHA-256 does not match (it was changed or cut)")
         }
         do {
-            var r = SnapshotReader(body)
-            _ = try r.raw(16)
+            var footer = SnapshotReader(data[(end - 16)..<end])
+            let (start, stop) = (try footer.u64(), try footer.u64())
+            guard start >= 16, start <= stop, stop <= UInt64(end - 16) else { throw Self.corrupt(path, "its footer is malformed") }
+            var r = SnapshotReader(data[16..<Int(start)])
             let head = try JSONParser.parse(try r.blob())
             guard head["format"]?.stringValue == "chiptrail-state", let ph = head["policySHA256"]?.stringValue else {
                 throw Self.corrupt(path, "its header lacks the policy hash")
@@ -386,12 +399,14 @@ struct StateFile {
             policyHash = ph
             origin = head["origin"]?.stringValue
             ledger = try VerifierSnapshot(encoded: try r.blob())
-            meta = Array(try r.blob())
-            var sr = CompactReader(Array(try r.blob()))
+            guard r.atEnd else { throw Self.corrupt(path, "bytes after its snapshot") }
+            records = data[Int(start)..<Int(stop)]
+            var t = SnapshotReader(data[Int(stop)..<(end - 16)])
+            let off = try t.blob()
+            meta = try t.blob()
+            var sr = CompactReader(try t.blob())
             strings = try (0..<(try sr.n())).map { _ in try sr.lit() }
-            records = Array(try r.blob())
-            let off = try r.blob()
-            guard off.count % 8 == 0, r.atEnd else { throw Self.corrupt(path, "its shipment table is malformed") }
+            guard off.count % 8 == 0, t.atEnd else { throw Self.corrupt(path, "its shipment table is malformed") }
             offsets = off.withUnsafeBytes { b in
                 (0..<(off.count / 8)).map { Int(UInt64(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
             }
@@ -411,7 +426,7 @@ struct StateFile {
 
 /// The shipments of a restored STATE, sorted by id (bytes).
 final class PriorShipments {
-    let records: [UInt8]
+    let records: ArraySlice<UInt8>
     let offsets: [Int]
     let strings: StateStrings
     /// Records of the verified prefix.
@@ -430,11 +445,12 @@ final class PriorShipments {
 
     var count: Int { offsets.count }
 
-    func reader(_ i: Int) -> CompactReader {
-        CompactReader(records, from: offsets[i], to: i + 1 < offsets.count ? offsets[i + 1] : records.count, strings: strings.list)
+    func raw(_ i: Int) -> ArraySlice<UInt8> {
+        let base = records.startIndex
+        return records[(base + offsets[i])..<(base + (i + 1 < offsets.count ? offsets[i + 1] : records.count))]
     }
 
-    func raw(_ i: Int) -> ArraySlice<UInt8> { records[offsets[i]..<(i + 1 < offsets.count ? offsets[i + 1] : records.count)] }
+    func reader(_ i: Int) -> CompactReader { CompactReader(raw(i), strings: strings.list) }
 
     /// The id of shipment `i` as bytes (the first field of its record).
     func idBytes(_ i: Int) throws -> ArraySlice<UInt8> {
@@ -473,51 +489,90 @@ final class LedgerLines {
     }
 }
 
-/// Collects the shipment records of the STATE being written and writes the file.
+/// The STATE being written: bytes go to the temporary file and into its SHA-256.
+final class StateOutput {
+    let file: FileIO.AtomicFile
+    let digest = StreamingDigest(.sha256)
+
+    init(_ file: FileIO.AtomicFile) { self.file = file }
+
+    func write(_ b: UnsafeRawBufferPointer) throws {
+        digest.update(b)
+        try file.write(b)
+    }
+
+    func write(_ b: [UInt8]) throws { try b.withUnsafeBytes(write) }
+    func write(_ b: ArraySlice<UInt8>) throws { try b.withUnsafeBytes(write) }
+
+    func blob(_ b: [UInt8]) throws {
+        var w = SnapshotWriter()
+        w.blob(b)
+        try write(w.bytes)
+    }
+
+    var count: Int64 { file.count }
+}
+
+/// Writes a STATE: signature, version, header and ledger snapshot (`begin`); the shipment records as evaluation
+/// hands them over (`add`); then the record offsets, the evaluator's signer sets and licenses, the string table, a
+/// footer locating the records, and the SHA-256 of everything before it (`finish`).
 final class StateWriter {
     var strings: StateStrings
-    private var records: [UInt8] = []
+    private let out: StateOutput
+    private let start: Int64
     private var offsets: [UInt64] = []
+    private var error: Error?
 
-    init(strings: StateStrings) { self.strings = strings }
-
-    func add(_ record: [UInt8]) {
-        offsets.append(UInt64(records.count))
-        records += record
+    init(_ out: StateOutput, strings: StateStrings) {
+        self.out = out
+        self.strings = strings
+        start = out.count
     }
 
-    func add(raw: ArraySlice<UInt8>) {
-        offsets.append(UInt64(records.count))
-        records += raw
-    }
-
-    func write(to path: String, ledger: VerifierSnapshot, policyHash: String, evaluator: ComplianceEvaluator) throws {
+    static func begin(_ out: StateOutput, ledger: VerifierSnapshot, policyHash: String) throws {
         var head: JSONObject = [
             "format": "chiptrail-state", "version": .number(JSONNumber(Int64(IncrementalVerifier.formatVersion))),
             "policySHA256": .string(policyHash), "anchors": .array(ledger.anchors.map { .string($0) }),
             "records": .number(JSONNumber(Int64(ledger.records))), "bytes": .number(JSONNumber(ledger.bytes)),
             "prefixSHA256": .string(Hex.encode(ledger.prefixSHA256)),
-            "shipments": .number(JSONNumber(Int64(offsets.count))),
         ]
         if let o = ledger.origin { head["origin"] = .string(o) }
         var w = SnapshotWriter()
         w.raw(IncrementalVerifier.magic)
         w.u64(UInt64(IncrementalVerifier.formatVersion))
         w.blob(JCS.serialize(.object(head)))
-        w.blob(ledger.encoded())
-        w.blob(evaluator.encodeMeta())
-        var sw = CompactWriter()
-        sw.v(strings.list.count)
-        for s in strings.list { sw.lit(s) }
-        w.blob(sw.bytes)
-        w.blob(records)
-        records = []
+        w.u64(UInt64(ledger.encodedCount))
+        try out.write(w.bytes)
+        try ledger.write(out.write)
+    }
+
+    func add(_ record: [UInt8]) { record.withUnsafeBytes { add(raw: $0) } }
+
+    func add(raw: ArraySlice<UInt8>) { raw.withUnsafeBytes { add(raw: $0) } }
+
+    private func add(raw: UnsafeRawBufferPointer) {
+        guard error == nil else { return }
+        offsets.append(UInt64(out.count - start))
+        do { try out.write(raw) } catch { self.error = error }
+    }
+
+    func finish(evaluator: ComplianceEvaluator) throws {
+        if let error { throw error }
+        let stop = out.count
         var ow = SnapshotWriter()
         ow.bytes.reserveCapacity(offsets.count * 8)
         for o in offsets { ow.u64(o) }
-        w.blob(ow.bytes)
-        w.raw(Digest.sha256(w.bytes))
-        try FileIO.writeAtomically(w.bytes, to: path, overwrite: true)
+        try out.blob(ow.bytes)
+        try out.blob(evaluator.encodeMeta())
+        var sw = CompactWriter()
+        sw.v(strings.list.count)
+        for s in strings.list { sw.lit(s) }
+        try out.blob(sw.bytes)
+        var f = SnapshotWriter()
+        f.u64(UInt64(start))
+        f.u64(UInt64(stop))
+        try out.write(f.bytes)
+        try out.file.write(out.digest.finalize())
     }
 }
 
@@ -579,7 +634,7 @@ extension ComplianceEvaluator {
             let number = ExactName(try r.lit())
             var list: [Entry] = []
             for _ in 0..<(try r.n()) {
-                guard let (e, _) = try? Self.decode(try r.blob()) else { throw CompactReader.bad() }
+                guard let (e, _) = try? Self.decode(Array(try r.blob())) else { throw CompactReader.bad() }
                 let codes = try (0..<(try r.n())).map { _ in try r.lit() }
                 if !e.intact { brokenCodes[e.seq] = codes }
                 Self.applyRetraction(e, to: &list)

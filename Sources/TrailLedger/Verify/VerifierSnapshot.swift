@@ -26,24 +26,37 @@ public struct VerifierSnapshot: Sendable {
     /// Everything else, as RFC 8785 JSON: state, findings, options.
     let header: JSONValue
     /// Sorted envelope identities of intact statements: 16 bytes each (two little-endian words).
-    let envelopes: [UInt8]
+    let envelopes: ArraySlice<UInt8>
     /// Sorted line keys of intact statements with their offsets: 24 bytes each.
-    let lines: [UInt8]
+    let lines: ArraySlice<UInt8>
     /// First 8 bytes of each record's leaf hash, in seq order.
-    let leaves: [UInt8]
+    let leaves: ArraySlice<UInt8>
 
     static let magic = Array("ctsnap\u{0}\u{1}".utf8)
 
     /// The snapshot's bytes (a section of a STATE file).
     public func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        try! write { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The number of bytes `write` writes.
+    public var encodedCount: Int { Self.magic.count + 8 + 8 + JCS.serialize(header).count + 24 + envelopes.count + lines.count + leaves.count }
+
+    /// Writes the snapshot's bytes in pieces (the tables are not copied).
+    public func write(_ out: (UnsafeRawBufferPointer) throws -> Void) throws {
         var w = SnapshotWriter()
         w.raw(Self.magic)
         w.u64(UInt64(Self.formatVersion))
         w.blob(JCS.serialize(header))
-        w.blob(envelopes)
-        w.blob(lines)
-        w.blob(leaves)
-        return w.bytes
+        try w.bytes.withUnsafeBytes(out)
+        for t in [envelopes, lines, leaves] {
+            var n = SnapshotWriter()
+            n.u64(UInt64(t.count))
+            try n.bytes.withUnsafeBytes(out)
+            try t.withUnsafeBytes(out)
+        }
     }
 
     /// Decodes `bytes`; `state-corrupt` or `state-version-unsupported` when they are not a snapshot of this version.
@@ -59,9 +72,9 @@ public struct VerifierSnapshot: Sendable {
         let head: JSONValue
         do { head = try JSONParser.parse(try r.blob()) } catch { throw Self.corrupt("its header is not JSON") }
         header = head
-        envelopes = Array(try r.blob())
-        lines = Array(try r.blob())
-        leaves = Array(try r.blob())
+        envelopes = try r.blob()
+        lines = try r.blob()
+        leaves = try r.blob()
         guard r.atEnd else { throw Self.corrupt("bytes after its end") }
         guard let n = head["records"]?.intValue, n >= 0, let b = head["bytes"]?.intValue, b >= 0,
             let h = head["prefixSHA256"]?.stringValue.flatMap(Hex.decode), h.count == 32,
@@ -79,7 +92,7 @@ public struct VerifierSnapshot: Sendable {
 
     init(
         records: Int, bytes: Int64, prefixSHA256: [UInt8], origin: String?, anchors: [String], header: JSONValue,
-        envelopes: [UInt8], lines: [UInt8], leaves: [UInt8]
+        envelopes: ArraySlice<UInt8>, lines: ArraySlice<UInt8>, leaves: ArraySlice<UInt8>
     ) {
         self.records = records
         self.bytes = bytes
@@ -91,6 +104,10 @@ public struct VerifierSnapshot: Sendable {
         self.lines = lines
         self.leaves = leaves
     }
+
+    /// A snapshot of nothing (to release a written snapshot's tables).
+    public static let empty = VerifierSnapshot(
+        records: 0, bytes: 0, prefixSHA256: [], origin: nil, anchors: [], header: .null, envelopes: [], lines: [], leaves: [])
 
     static func corrupt(_ why: String) -> TrailError {
         TrailError.malformed(
@@ -167,7 +184,7 @@ extension LedgerVerifier {
         return VerifierSnapshot(
             records: st.records, bytes: st.bytes, prefixSHA256: Hex.decode(head["prefixSHA256"]!.stringValue!)!,
             origin: origin, anchors: options.trust.map(\.fingerprint).sorted(), header: .object(head),
-            envelopes: envelopes, lines: lines, leaves: capture.leaves)
+            envelopes: envelopes[...], lines: lines[...], leaves: capture.leaves[...])
     }
 
     /// The options that change findings: a snapshot serves only runs with the same ones.
@@ -288,7 +305,7 @@ extension LedgerVerifier {
         sinceCheckpoint = since
         if let since, since.size == snap.records { sinceRoot = state.tree.root }
         // Keep hashing from the end of the prefix, so that this run can write the next snapshot.
-        capture = PrefixCapture(digest: digest, leaves: snap.leaves)
+        capture = PrefixCapture(digest: digest, leaves: Array(snap.leaves))
     }
 
     private func restoreReport(_ snap: VerifierSnapshot) throws {
@@ -376,7 +393,8 @@ extension LedgerVerifier {
         while seq < snap.records {
             guard case .line(_, _, let bytes)? = try? reader.next() else { break }
             let leaf = Merkle.leafHash(bytes).bytes.prefix(8)
-            if !leaf.elementsEqual(snap.leaves[(seq * 8)..<(seq * 8 + 8)]) { return changed(seq, "its bytes hash differently") }
+            let at = snap.leaves.startIndex + seq * 8
+            if !leaf.elementsEqual(snap.leaves[at..<(at + 8)]) { return changed(seq, "its bytes hash differently") }
             seq += 1
         }
         if seq < snap.records || size < snap.bytes {
@@ -395,8 +413,8 @@ extension LedgerVerifier {
 /// The verifier history after a snapshot: the snapshot's sorted key tables (binary search, nothing rebuilt) and an
 /// in-memory history of the records after it.
 final class SnapshotHistory: VerifierHistory {
-    private let envelopes: [UInt8]
-    private let lines: [UInt8]
+    private let envelopes: ArraySlice<UInt8>
+    private let lines: ArraySlice<UInt8>
     let recent: MemoryHistory
     var envelopeCount: Int { envelopes.count / 16 }
     var lineCount: Int { lines.count / 24 }
