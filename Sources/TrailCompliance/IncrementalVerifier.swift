@@ -328,6 +328,21 @@ enum ShipmentRecord {
         }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex, written straight into the string's storage.
+    static func hex(_ b: ArraySlice<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: b.count * 2) { out in
+            var i = 0
+            for x in b {
+                out[i] = hexDigits[Int(x >> 4)]
+                out[i + 1] = hexDigits[Int(x & 0x0F)]
+                i += 2
+            }
+            return i
+        }
+    }
+
     /// The report (before the quantity rules) that follows the statements.
     static func report(id: String, license: String?, _ r: inout CompactReader) throws -> ShipmentReport {
         var s = ShipmentReport(id: id)
@@ -337,7 +352,7 @@ enum ShipmentRecord {
         s.violations = try (0..<(try r.n())).map { _ in Violation(code: try r.str(), message: try r.lit(), seqs: try r.ints()) }
         s.decision = try r.opt()
         switch try r.n() {
-        case 2: s.manifestDigest = Hex.encode(Array(try r.raw(32)))
+        case 2: s.manifestDigest = hex(try r.raw(32))
         case 1: s.manifestDigest = try r.lit()
         default: break
         }

@@ -77,7 +77,8 @@ struct LedgerVerify: AsyncParsableCommand {
                     if notEvaluated != nil { return }
                     if let shipment, Array(s.id.unicodeScalars) != Array(shipment.unicodeScalars) { return }
                     if format == .json {
-                        out.write((shown > 0 ? [0x2C] : []) + JCS.serialize(LedgerCheck.shipmentValue(s)))
+                        if shown > 0 { out.write([0x2C]) }
+                    out.write(LedgerCheck.shipmentJCS(s))
                     } else {
                         out.write((shown == 0 ? "\nshipments\n" : "") + LedgerCheck.textLine(s))
                     }
