@@ -362,14 +362,8 @@ extension LedgerVerifier {
             .at(file: path, line: 1, seq: 0)
         }
         let digest = StreamingDigest(.sha256)
-        if size >= snap.bytes, snap.bytes > 0, let map = mmap(nil, Int(snap.bytes), PROT_READ, MAP_PRIVATE, fd, 0),
-            map != MAP_FAILED
-        {
-            // Hashed from the page cache without copying it (the prefix of an append-only file does not shrink while
-            // it is read; `ledger repair` only cuts a torn tail, after the last newline).
-            _ = madvise(map, Int(snap.bytes), MADV_SEQUENTIAL)
-            digest.update(UnsafeRawBufferPointer(start: map, count: Int(snap.bytes)))
-            munmap(map, Int(snap.bytes))
+        if size >= snap.bytes, let mapped = hashMapped(fd: fd, count: snap.bytes, into: digest) {
+            guard mapped else { throw TrailError.io("cannot map \(path): \(FileIO.errnoText())", file: path) }
             if digest.copy().finalize() == snap.prefixSHA256 { return digest }
         } else if size >= snap.bytes {
             var buf = [UInt8](repeating: 0, count: 4 << 20)
@@ -385,6 +379,30 @@ extension LedgerVerifier {
             if digest.copy().finalize() == snap.prefixSHA256 { return digest }
         }
         throw try locateChange(path: path, snapshot: snap, size: size)
+    }
+
+    /// Feeds the first `count` bytes of `fd` to `digest` from read-only mappings of 64 MiB windows, each unmapped once
+    /// hashed: the page cache is read without copying it and the resident size stays one window. Nil (nothing fed)
+    /// when the file cannot be mapped. (The prefix of an append-only file does not shrink while it is read; `ledger
+    /// repair` only cuts a torn tail, after the last newline.)
+    private static func hashMapped(fd: Int32, count: Int64, into digest: StreamingDigest) -> Bool? {
+        let window: Int64 = 64 << 20
+        var at: Int64 = 0
+        while at < count {
+            let n = Int(min(window, count - at))
+            #if canImport(Glibc)
+                let flags = MAP_PRIVATE | MAP_POPULATE
+            #else
+                let flags = MAP_PRIVATE
+            #endif
+            guard let map = mmap(nil, n, PROT_READ, flags, fd, off_t(at)), map != MAP_FAILED else {
+                return at == 0 ? nil : false
+            }
+            digest.update(UnsafeRawBufferPointer(start: map, count: n))
+            munmap(map, n)
+            at += Int64(n)
+        }
+        return true
     }
 
     /// The first record of the prefix that is missing or differs (re-hashed line by line against the snapshot's leaf
