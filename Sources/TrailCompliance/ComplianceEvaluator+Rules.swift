@@ -35,6 +35,7 @@ extension ComplianceEvaluator {
     /// adds the quantity violations and hands the report over. Memory stays flat in the number of statements.
     public func evaluate(each body: (ShipmentReport) throws -> Void) throws {
         if let storeError { throw storeError }
+        if let prior { return try evaluateResumed(prior, each: body) }
         let shipments = heads.sorted { $0.key < $1.key }.map { ($0.key.text, $0.value) }
         var quantities = QuantityInputs()
         let capped = Set(policy.capDestinations.map(ExactName.init))
@@ -43,11 +44,16 @@ extension ComplianceEvaluator {
         let chunk = 512
         for start in stride(from: 0, to: shipments.count, by: chunk) {
             let range = start..<min(shipments.count, start + chunk)
+            let collect = onAnalysis != nil
             let analyses = try concurrentMap(range.count) { k in
                 let (id, last) = shipments[range.lowerBound + k]
-                return analyze(id: id, try shipment(endingAt: last))
+                let st = try shipment(endingAt: last)
+                return (analyze(id: id, st), collect ? refs(st) : [])
             }
-            for (k, a) in analyses.enumerated() { quantities.add(a, index: range.lowerBound + k, capped: capped) }
+            for (k, (a, refs)) in analyses.enumerated() {
+                quantities.add(a, index: range.lowerBound + k, capped: capped)
+                onAnalysis?(shipments[range.lowerBound + k].0, refs, a)
+            }
         }
         let extra = applyQuantityRules(&quantities)
         quantities = QuantityInputs()
@@ -105,7 +111,7 @@ extension ComplianceEvaluator {
     // MARK: - Per shipment
 
     /// Builds the shipment's context, runs every `ComplianceRule` and derives its steps.
-    private func analyze(id: String, _ st: ShipmentState) -> Analysis {
+    func analyze(id: String, _ st: ShipmentState) -> Analysis {
         var a = Analysis(report: ShipmentReport(id: id))
         var c = ShipmentContext(id: id, policy: policy, state: st, signerSets: signerSets)
         // Releases in force: intact, unretracted `released` decisions (a retracted release is customs' correction).
@@ -184,8 +190,15 @@ extension ComplianceEvaluator {
         ViolationCode.customsBeforeLabTest, ViolationCode.customsBeforeSupplySufficiency, ViolationCode.customsBeforeLicense,
     ]
 
-    private func finish(_ a: Analysis, _ st: ShipmentState) -> ShipmentReport {
+    func finish(_ a: Analysis, _ st: ShipmentState) -> ShipmentReport {
         var r = a.report
+        Self.settleStatus(&r)
+        r.timeline = timeline(a, st)
+        return r
+    }
+
+    /// The status of a shipment from its steps, violations and broken statements (SPEC.md §13.5).
+    static func settleStatus(_ r: inout ShipmentReport) {
         // Root cause first: an order violation (a customs decision before a statement) is what a statement that
         // failed integrity looks like from the intact rest, so with broken statements it does not make a violation.
         let onlyConsequences =
@@ -203,8 +216,6 @@ extension ComplianceEvaluator {
         } else {
             r.status = .compliant
         }
-        r.timeline = timeline(a, st)
-        return r
     }
 
     private func timeline(_ a: Analysis, _ st: ShipmentState) -> [TimelineEntry] {

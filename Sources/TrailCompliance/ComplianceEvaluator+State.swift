@@ -142,6 +142,8 @@ extension ComplianceEvaluator {
         /// What `DocumentRules` refuses in the statement's values (usually none).
         var problems: [DocumentProblem] = []
         var fact: Fact
+        /// Byte offset of the statement's line in the ledger (-1 when unknown).
+        var offset: Int64 = -1
     }
 
     /// Everything known about one shipment (read back from the `EntryStore` when it is evaluated).

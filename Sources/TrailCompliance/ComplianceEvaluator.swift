@@ -17,12 +17,19 @@ public final class ComplianceEvaluator {
     var licenses: [ExactName: [Entry]] = [:]
     var signerSets: [SignerSet] = []
     /// Signer sets by their exact bytes (never `String` keys, which compare by canonical equivalence).
-    private var signerSetIndex: [[UInt8]: Int32] = [:]
+    var signerSetIndex: [[UInt8]: Int32] = [:]
     /// Integrity finding codes of the statements that failed integrity (rare), by seq.
     var brokenCodes: [Int: [String]] = [:]
 
     /// Rules for predicate types beyond the built-in ones.
     let predicateRules: PredicateTypeRules
+    /// The shipments of a restored STATE (incremental verification, `IncrementalVerifier`): evaluation then re-evaluates
+    /// only the shipments the new statements touch.
+    var prior: PriorShipments?
+    /// Told every shipment's analysis before the quantity rules, with its statements (what a STATE keeps of it).
+    var onAnalysis: ((String, [StatementRef], Analysis) -> Void)?
+    /// Where a resumed evaluation writes the shipments' records of the next STATE.
+    var stateWriter: StateWriter?
 
     public init(policy: Policy = .h200, predicateRules: [any PredicateTypeRule] = []) {
         self.policy = policy
@@ -50,60 +57,73 @@ public final class ComplianceEvaluator {
     /// Takes the next statement record in ledger order. Statements whose structure could not be decoded name no
     /// subject and are left to the integrity report.
     public func consume(_ s: VerifiedStatement) {
-        guard let checked = s.checked else {
-            consumeUndecoded(s)
-            return
-        }
-        guard var p = (s.prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return }
-        if case .unknown(let type) = p.fact, let rule = predicateRules.rule(for: type) {
-            p.fact = .extended(predicateType: type)
-            p.problems = rule.problems(checked.statement.predicate)
-        }
-        let name = checked.subjectName
-        if !s.intact { brokenCodes[s.seq] = s.findingCodes }
-        let entry = Entry(
-            seq: s.seq, time: s.time.text, signers: internSigners(s.signers), digest: -1, line: Key128(hex: s.lineHash),
-            claim: p.claim, intact: s.intact, retractedBy: nil, problems: p.problems, fact: p.fact)
-        if name.hasPrefix("license:") {
-            let number = ExactName(String(name.dropFirst("license:".count)))
+        guard
+            let (subject, entry, digest) = makeEntry(
+                seq: s.seq, time: s.time, lineHash: s.lineHash, offset: s.offset, checked: s.checked, prepared: s.prepared,
+                undecoded: s.undecoded, intact: s.intact, codes: s.findingCodes, signers: { internSigners(s.signers) })
+        else { return }
+        switch subject {
+        case .license(let number):
             var list = licenses[number] ?? []
             Self.applyRetraction(entry, to: &list)
             list.append(entry)
             licenses[number] = list
-        } else {
-            let id = ExactName(String(name.dropFirst("shipment:".count)))
+        case .shipment(let id):
             guard storeError == nil else { return }
             do {
-                heads[id] = try store.append(Self.encode(entry, digest: p.digest), prev: heads[id] ?? -1)
+                heads[id] = try store.append(Self.encode(entry, digest: digest), prev: heads[id] ?? -1)
             } catch {
                 storeError = error
             }
         }
     }
 
-    /// A statement whose predicate or manifest did not decode failed integrity; when its in-toto statement names a
-    /// shipment, that shipment is unverifiable (never silently pending).
-    private func consumeUndecoded(_ s: VerifiedStatement) {
-        guard let st = s.undecoded, let name = st.subject.first?.name, name.hasPrefix("shipment:"), storeError == nil else {
-            return
+    enum Subject {
+        case license(ExactName)
+        case shipment(ExactName)
+    }
+
+    /// The entry a statement makes, and what it is about; nil for statements about neither a shipment nor a license.
+    /// A statement whose predicate or manifest did not decode (`checked` nil) failed integrity; when its in-toto
+    /// statement (`undecoded`) names a shipment, that shipment is unverifiable (never silently pending).
+    func makeEntry(
+        seq: Int, time: LedgerTime, lineHash: String, offset: Int64, checked: CheckedStatement?, prepared: (any Sendable)?,
+        undecoded: Statement?, intact: Bool, codes: [String], signers: () -> Int32
+    ) -> (Subject, Entry, digest: String)? {
+        guard let checked else {
+            guard let st = undecoded, let name = st.subject.first?.name, name.hasPrefix("shipment:") else { return nil }
+            brokenCodes[seq] = codes
+            let entry = Entry(
+                seq: seq, time: time.text, signers: signers(), digest: -1, line: Key128(hex: lineHash),
+                claim: Key128(hex: lineHash), intact: false, retractedBy: nil, problems: [],
+                fact: .unknown(predicateType: st.predicateType), offset: offset)
+            return (.shipment(ExactName(String(name.dropFirst("shipment:".count)))), entry, st.subject.first?.sha256 ?? "")
         }
-        brokenCodes[s.seq] = s.findingCodes
+        guard var p = (prepared as? Prepared) ?? (Self.prepare(checked) as? Prepared) else { return nil }
+        if case .unknown(let type) = p.fact, let rule = predicateRules.rule(for: type) {
+            p.fact = .extended(predicateType: type)
+            p.problems = rule.problems(checked.statement.predicate)
+        }
+        let name = checked.subjectName
+        if !intact { brokenCodes[seq] = codes }
         let entry = Entry(
-            seq: s.seq, time: s.time.text, signers: internSigners(s.signers), digest: -1, line: Key128(hex: s.lineHash),
-            claim: Key128(hex: s.lineHash), intact: false, retractedBy: nil, problems: [],
-            fact: .unknown(predicateType: st.predicateType))
-        let id = ExactName(String(name.dropFirst("shipment:".count)))
-        do {
-            heads[id] = try store.append(Self.encode(entry, digest: st.subject.first?.sha256 ?? ""), prev: heads[id] ?? -1)
-        } catch {
-            storeError = error
-        }
+            seq: seq, time: time.text, signers: signers(), digest: -1, line: Key128(hex: lineHash),
+            claim: p.claim, intact: intact, retractedBy: nil, problems: p.problems, fact: p.fact, offset: offset)
+        if name.hasPrefix("license:") { return (.license(ExactName(String(name.dropFirst("license:".count)))), entry, p.digest) }
+        return (.shipment(ExactName(String(name.dropFirst("shipment:".count)))), entry, p.digest)
     }
 
     /// A shipment's entries (the chain ending at `last`), replayed in ledger order from the store, retractions
     /// applied as they came.
-    func shipment(endingAt last: Int64) throws -> ShipmentState {
+    func shipment(endingAt last: Int64, after prior: [(Entry, digest: String)] = []) throws -> ShipmentState {
         var st = ShipmentState()
+        for (e, d) in prior {
+            var entry = e
+            entry.digest = st.internDigest(d)
+            Self.applyRetraction(entry, to: &st.entries)
+            st.entries.append(entry)
+        }
+        guard last >= 0 else { return st }
         for bytes in try store.chain(endingAt: last) {
             var (entry, digest) = try Self.decode(bytes)
             entry.digest = st.internDigest(digest)
@@ -114,14 +134,14 @@ public final class ComplianceEvaluator {
     }
 
     /// An intact retraction removes its target (named by line hash) from evaluation.
-    private static func applyRetraction(_ e: Entry, to list: inout [Entry]) {
+    static func applyRetraction(_ e: Entry, to list: inout [Entry]) {
         guard e.intact, case .retraction(let target, _) = e.fact else { return }
         if let i = list.lastIndex(where: { $0.line == target }), list[i].retractedBy == nil {
             list[i].retractedBy = e.seq
         }
     }
 
-    private func internSigners(_ signers: [SignerInfo]) -> Int32 {
+    func internSigners(_ signers: [SignerInfo]) -> Int32 {
         var key: [UInt8] = []
         func add(_ s: String?) {
             guard let s else { return key.append(0) }

@@ -174,7 +174,7 @@ struct TaggedWriter {
 
     /// The field tags of an entry. Values never change meaning; new fields take new tags.
     enum Tag: UInt8 {
-        case seq = 1, time, signers, digest, line, claim, intact, problems, kind
+        case seq = 1, time, signers, digest, line, claim, intact, problems, kind, offset
         // Fact fields (which ones are present depends on `kind`).
         case strings = 32, maxQuantity, quantity, claimedQuantity, usUnits, serialKeys, declared
         case pass = 48, figures, unitKeys, samplingAll
@@ -221,6 +221,7 @@ extension ComplianceEvaluator {
         w.field(.line) { $0.key(e.line) }
         w.field(.claim) { $0.key(e.claim) }
         w.field(.intact) { $0.bool(e.intact) }
+        if e.offset >= 0 { w.field(.offset) { $0.int(Int(e.offset)) } }
         if !e.problems.isEmpty {
             w.field(.problems) { b in
                 b.int(e.problems.count)
@@ -347,7 +348,8 @@ extension ComplianceEvaluator {
             seq: try r.read(.seq) { try $0.int() }, time: try r.read(.time) { try $0.string() },
             signers: Int32(truncatingIfNeeded: try r.read(.signers) { try $0.int() }), digest: -1,
             line: try r.read(.line) { try $0.key() }, claim: try r.read(.claim) { try $0.key() },
-            intact: try r.read(.intact) { try $0.bool() }, retractedBy: nil, problems: problems, fact: fact)
+            intact: try r.read(.intact) { try $0.bool() }, retractedBy: nil, problems: problems, fact: fact,
+            offset: r.has(.offset) ? Int64(try r.read(.offset) { try $0.int() }) : -1)
         return (entry, try r.read(.digest) { try $0.string() })
     }
 }

@@ -86,6 +86,19 @@ public final class StreamingDigest {
 
     deinit { EVP_MD_CTX_free(ctx) }
 
+    private init(copying other: StreamingDigest) {
+        algorithm = other.algorithm
+        guard let c = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed") }
+        ctx = c
+        precondition(EVP_MD_CTX_copy_ex(ctx, other.ctx) == 1, "EVP_MD_CTX_copy_ex failed")
+    }
+
+    /// An independent digest in the same state (OpenSSL `EVP_MD_CTX_copy_ex`): finalize one, keep feeding the other.
+    public func copy() -> StreamingDigest {
+        precondition(!finished, "copy after finalize")
+        return StreamingDigest(copying: self)
+    }
+
     public func update<D: ContiguousBytes>(_ data: D) {
         precondition(!finished, "update after finalize")
         data.withUnsafeBytes { b in

@@ -201,6 +201,14 @@ extension TrailError.Code {
     public static let signerNotLeaf = Self("signer-not-leaf", .integrity)
     public static let signerNotYetValid = Self("signer-not-yet-valid", .integrity)
     public static let signerRevoked = Self("signer-revoked", .integrity)
+    public static let stateAnchorsMismatch = Self("state-anchors-mismatch", .usage)
+    public static let stateCorrupt = Self("state-corrupt", .malformed)
+    public static let stateOptionsMismatch = Self("state-options-mismatch", .usage)
+    public static let stateOriginMismatch = Self("state-origin-mismatch", .usage)
+    public static let statePolicyMismatch = Self("state-policy-mismatch", .usage)
+    public static let statePrefixMismatch = Self("state-prefix-mismatch", .integrity)
+    public static let statePrefixTruncated = Self("state-prefix-truncated", .integrity)
+    public static let stateVersionUnsupported = Self("state-version-unsupported", .malformed)
     public static let stdinIsATerminal = Self("stdin-is-a-terminal", .usage)
     public static let subjectMismatch = Self("subject-mismatch", .integrity)
     public static let timeRegression = Self("time-regression", .integrity)
@@ -262,7 +270,7 @@ extension TrailError.Code {
         .policyUnknownKey, .policyValueInvalid, .predicateRequired, .predicateValueInvalid, .prevMismatch,
         .randomFailed, .retractionInvalid, .roleNotPermitted, .roleRequired, .seqMismatch, .seqOutOfRange,
         .signFailed, .signatureInvalid, .signatureTooLarge, .signerExpired, .signerKeyUsage, .signerNotLeaf,
-        .signerNotYetValid, .signerRevoked, .stdinIsATerminal, .subjectMismatch, .timeRegression,
+        .signerNotYetValid, .signerRevoked, .stateAnchorsMismatch, .stateCorrupt, .stateOptionsMismatch, .stateOriginMismatch, .statePolicyMismatch, .statePrefixMismatch, .statePrefixTruncated, .stateVersionUnsupported, .stdinIsATerminal, .subjectMismatch, .timeRegression,
         .tooManySignatures, .tornTail, .uncheckpointedTail, .unexpectedGenesis, .unknownCheckpoint, .unknownIssuer,
         .unknownKind, .unknownReason, .unknownRecordType, .unknownRole, .unknownSeq, .unknownShipment,
         .unknownSigner, .unsupportedKeyAlgorithm, .unsupportedNoteKey, .unsupportedPayloadType, .unsupportedVersion,

@@ -6,6 +6,15 @@ import Foundation
     import Darwin
 #endif
 
+/// read(2), named apart from `FileIO.read`.
+private func sysRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ n: Int) -> Int {
+    #if canImport(Glibc)
+        Glibc.read(fd, buf, n)
+    #else
+        Darwin.read(fd, buf, n)
+    #endif
+}
+
 /// File reads and crash-safe writes shared by every chiptrail module.
 public enum FileIO {
     /// The whole file, or `io-error` naming it.
@@ -17,6 +26,34 @@ public enum FileIO {
                 remedy: exists ? "check the file's permissions" : "check the path")
         }
         return [UInt8](d)
+    }
+
+    /// The whole file, read with read(2) straight into the array (no intermediate copy), or `io-error` naming it.
+    public static func readAll(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw TrailError.io("cannot read \(path): \(errnoText())", file: path, remedy: "check the path and the file's permissions")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw TrailError.io("cannot read \(path): \(errnoText())", file: path) }
+        let size = Int(st.st_size)
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: size) { buf, n in
+            var done = 0
+            while done < size {
+                let r = sysRead(fd, buf.baseAddress! + done, size - done)
+                if r < 0 && errno == EINTR { continue }
+                if r <= 0 {
+                    failed = r < 0
+                    break
+                }
+                done += r
+            }
+            n = done
+        }
+        if failed { throw TrailError.io("cannot read \(path): \(errnoText())", file: path) }
+        return out
     }
 
     /// The whole file as UTF-8 text.
@@ -33,6 +70,51 @@ public enum FileIO {
     public static func writeAtomically(
         _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, overwrite: Bool
     ) throws {
+        try writeAtomically(to: path, mode: mode, overwrite: overwrite) { try $0.write(bytes) }
+    }
+
+    /// A file being written by `writeAtomically(to:mode:overwrite:_:)`: sequential, buffered writes.
+    public final class AtomicFile {
+        let fd: Int32
+        let path: String
+        private var buffer: [UInt8] = []
+        /// Bytes written so far (buffered ones included).
+        public private(set) var count: Int64 = 0
+
+        init(fd: Int32, path: String) {
+            self.fd = fd
+            self.path = path
+            buffer.reserveCapacity(1 << 20)
+        }
+
+        public func write(_ bytes: UnsafeRawBufferPointer) throws {
+            count += Int64(bytes.count)
+            if buffer.count + bytes.count > 1 << 20 { try flush() }
+            if bytes.count >= 1 << 20 {
+                guard writeAll(fd, bytes) else { throw TrailError.io("cannot write \(path): \(errnoText())", file: path) }
+            } else {
+                buffer.append(contentsOf: bytes)
+            }
+        }
+
+        public func write<C: Collection>(_ bytes: C) throws where C.Element == UInt8 {
+            if let done = try bytes.withContiguousStorageIfAvailable({ try write(UnsafeRawBufferPointer($0)) }) { return done }
+            try Array(bytes).withUnsafeBytes { try write($0) }
+        }
+
+        func flush() throws {
+            guard !buffer.isEmpty else { return }
+            let ok = buffer.withUnsafeBytes { writeAll(fd, $0) }
+            buffer.removeAll(keepingCapacity: true)
+            guard ok else { throw TrailError.io("cannot write \(path): \(errnoText())", file: path) }
+        }
+    }
+
+    /// Writes `path` atomically from what `body` writes (streamed, not held in memory): a temporary file in the same
+    /// directory, fsync, rename, fsync of the directory. When `body` throws, nothing replaces `path`.
+    public static func writeAtomically(
+        to path: String, mode: mode_t = 0o644, overwrite: Bool, _ body: (AtomicFile) throws -> Void
+    ) throws {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
             throw TrailError.usage(
                 "file-exists", "\(path) exists and would be overwritten", remedy: "pass --force to replace it"
@@ -48,8 +130,15 @@ public enum FileIO {
             if !ok { unlink(tmp) }
         }
         _ = fchmod(fd, mode)  // umask must not widen or narrow what was asked
-        let written = bytes.withUnsafeBytes { writeAll(fd, $0) }
-        guard written, fsync(fd) == 0 else {
+        let file = AtomicFile(fd: fd, path: path)
+        do {
+            try body(file)
+            try file.flush()
+        } catch {
+            close(fd)
+            throw error
+        }
+        guard fsync(fd) == 0 else {
             let e = errnoText()
             close(fd)
             throw TrailError.io("cannot write \(path): \(e)", file: path)

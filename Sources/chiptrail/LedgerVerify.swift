@@ -26,6 +26,11 @@ struct LedgerVerify: AsyncParsableCommand {
     var maxFindings = 100
     @OptionGroup var output: OutputOptions
     var format: OutputFormat { output.format }
+    @Option(
+        help: ArgumentHelp(
+            "Incremental verification: resume after this state file when it exists (verifying only the records appended since), then write it.",
+            valueName: "STATE"))
+    var state: String?
 
     func validate() throws {
         guard (1...1_000_000).contains(maxFindings) else {
@@ -54,32 +59,42 @@ struct LedgerVerify: AsyncParsableCommand {
             var violation = false
             var counts: [ShipmentStatus: Int] = [:]
             var notEvaluated: String?
-            let report = try LedgerCheck.stream(
-                path: path, options: options, policy: pol, onProgress: { progress.update($0) },
-                onIntegrity: { r in
-                    progress.done()
-                    notEvaluated = ReportInput.notEvaluated(r)
-                    if format == .json {
-                        let (head, t) = LedgerCheck.jsonEnvelope(r, input: shownAs)
-                        out.write(head)
-                        tail = t
-                    } else {
-                        out.write(LedgerCheck.textHeader(r, path: input.name, input: shownAs))
-                        if let notEvaluated { out.write("\nshipments  not evaluated: \(notEvaluated)\n") }
-                    }
-                },
-                onShipment: { s in
-                    if notEvaluated != nil { return }
-                    if let shipment, Array(s.id.unicodeScalars) != Array(shipment.unicodeScalars) { return }
-                    if format == .json {
-                        out.write((shown > 0 ? [0x2C] : []) + JCS.serialize(LedgerCheck.shipmentValue(s)))
-                    } else {
-                        out.write((shown == 0 ? "\nshipments\n" : "") + LedgerCheck.textLine(s))
-                    }
-                    shown += 1
-                    counts[s.status, default: 0] += 1
-                    if s.status == .violation { violation = true }
-                })
+            let onIntegrity = { (r: VerificationReport, resumedFrom: Int?) in
+                progress.done()
+                notEvaluated = ReportInput.notEvaluated(r)
+                if format == .json {
+                    let (head, t) = LedgerCheck.jsonEnvelope(r, input: shownAs, resumedFrom: resumedFrom)
+                    out.write(head)
+                    tail = t
+                } else {
+                    out.write(LedgerCheck.textHeader(r, path: input.name, input: shownAs, resumedFrom: resumedFrom))
+                    if let notEvaluated { out.write("\nshipments  not evaluated: \(notEvaluated)\n") }
+                }
+            }
+            let onShipment = { (s: ShipmentReport) in
+                if notEvaluated != nil { return }
+                if let shipment, Array(s.id.unicodeScalars) != Array(shipment.unicodeScalars) { return }
+                if format == .json {
+                    if shown > 0 { out.write([0x2C]) }
+                    out.write(LedgerCheck.shipmentJCS(s))
+                } else {
+                    out.write((shown == 0 ? "\nshipments\n" : "") + LedgerCheck.textLine(s))
+                }
+                shown += 1
+                counts[s.status, default: 0] += 1
+                if s.status == .violation { violation = true }
+            }
+            let report: VerificationReport
+            if let state {
+                report = try IncrementalVerifier.stream(
+                    path: path, statePath: state, options: options, policy: pol, onProgress: { progress.update($0) },
+                    onIntegrity: onIntegrity, onShipment: onShipment
+                ).report
+            } else {
+                report = try LedgerCheck.stream(
+                    path: path, options: options, policy: pol, onProgress: { progress.update($0) },
+                    onIntegrity: { try onIntegrity($0, nil) }, onShipment: onShipment)
+            }
             if format == .json {
                 out.write(tail + [0x0A])
             } else if shown > 0 {

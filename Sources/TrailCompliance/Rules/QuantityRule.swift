@@ -46,18 +46,31 @@ struct QuantityInputs {
     static func validUSUnits(_ n: Int) -> Int? { (0...DocumentRules.maxCount).contains(n) ? n : nil }
 
     mutating func add(_ a: ComplianceEvaluator.Analysis, index: Int, capped: Set<ComplianceEvaluator.ExactName>) {
-        for f in a.usFigures {
+        add(
+            usFigures: a.usFigures,
+            supply: a.supplySeq.flatMap { seq in
+                a.supply.map { (seq, $0.license, $0.exporter, $0.destination, $0.countedUnits, $0.usUnitsShipped) }
+            }, index: index, capped: capped)
+    }
+
+    /// A shipment's events from what its analysis kept: its US figures and its first counting supply statement.
+    mutating func add(
+        usFigures: [(seq: Int, exporter: String, units: Int)],
+        supply: (seq: Int, license: String, exporter: String, destination: String, counted: Int, usUnits: Int)?, index: Int,
+        capped: Set<ComplianceEvaluator.ExactName>
+    ) {
+        for f in usFigures {
             events.append(
                 Event(
                     seq: f.seq, isShipment: false, capped: false, index: Int32(index), license: -1,
                     exporter: number(f.exporter), quantity: 0, usUnits: f.units))
         }
-        if let seq = a.supplySeq, let m = a.supply {
+        if let m = supply {
             events.append(
                 Event(
-                    seq: seq, isShipment: true, capped: capped.contains(.init(m.destination)), index: Int32(index),
-                    license: number(m.license), exporter: number(m.exporter), quantity: m.countedUnits,
-                    usUnits: Self.validUSUnits(m.usUnitsShipped) ?? 0))
+                    seq: m.seq, isShipment: true, capped: capped.contains(.init(m.destination)), index: Int32(index),
+                    license: number(m.license), exporter: number(m.exporter), quantity: m.counted,
+                    usUnits: Self.validUSUnits(m.usUnits) ?? 0))
         }
     }
 }

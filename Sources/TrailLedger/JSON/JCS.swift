@@ -51,7 +51,8 @@ public enum JCS {
 
     /// RFC 8785 §3.2.2.2: `\"`, `\\`, `\b \t \n \f \r`, `\u00xx` (lowercase) for the other controls,
     /// every other code point as itself in UTF-8.
-    static func writeString(_ s: String, to out: inout [UInt8]) {
+    /// Appends `s` as an RFC 8785 string (quotes and minimal escapes).
+    public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in

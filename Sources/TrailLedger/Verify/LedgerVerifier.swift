@@ -19,9 +19,9 @@ public final class LedgerVerifier {
     public var prepare: (@Sendable (CheckedStatement) -> (any Sendable)?)?
 
     // Sequential state.
-    private var report = VerificationReport()
+    var report = VerificationReport()
     private var trust: TrustState?
-    private var origin: String?
+    var origin: String?
     private var prevLineHash: [UInt8]?
     private var lastTime: LedgerTime?
     private var tree = MerkleAccumulator()
@@ -29,14 +29,20 @@ public final class LedgerVerifier {
     private var lastCheckpointSeq: Int?
     private var sawCheckpointRecord = false
     private var lastNonCosignatureSeq = -1
-    private var sinceCheckpoint: Checkpoint?
-    private var sinceRoot: MerkleHash?
-    /// The latest checkpoint's note with the witness lines merged so far (derived from `report.latestCheckpoint`).
+    var sinceCheckpoint: Checkpoint?
+    var sinceRoot: MerkleHash?
+    /// The latest checkpoint's note with the witness lines merged so far (derived from `report.latestCheckpoint`;
+    /// rebuilt from it after a resume).
     private var mergedNote: (seq: Int, note: SignedNote)?
     /// Where the records after the restored state start (0 for a whole file).
-    private var resumeOffset: Int64 = 0
+    var resumeOffset: Int64 = 0
     /// Records after a genesis that could not be trusted (not checked, counted once at the end).
-    private var unverifiable = 0
+    var unverifiable = 0
+    /// What `snapshot()` needs beyond the sequential state (VerifierSnapshot.swift); nil unless asked for.
+    var capture: PrefixCapture?
+    /// The report after the last complete batch: without the end-of-file findings (`finish`, a torn tail, a line
+    /// over the reader's limit), which a run resumed from a snapshot finds again.
+    var prefixReport: VerificationReport?
     /// Envelope identities, retraction targets and checkpoints of earlier records.
     let history: VerifierHistory
     /// Called for every record in order with its seq, byte offset and leaf hash (the index's tree and offsets).
@@ -62,11 +68,12 @@ public final class LedgerVerifier {
     /// A pipeline: a reader thread reads the next batch and runs its parallel phase while this thread runs the
     /// sequential phases of the batch before, so no core waits on the sequential steps.
     public func run() throws -> VerificationReport {
-        if let since = options.since { try parseSince(since) }
+        if let since = options.since, sinceCheckpoint == nil { try parseSince(since) }
         let reader = try LineReader(
             path: path, startOffset: resumeOffset, startIndex: report.records,
             hardLimit: max(options.maxLineLength * 4, 1 << 22))
         resumeOffset = try pipeline(.file(reader), reportProgress: true) ?? resumeOffset
+        if capture != nil, prefixReport == nil { prefixReport = report }
         finish()
         return report
     }
@@ -90,6 +97,7 @@ public final class LedgerVerifier {
                 offsetReached = reached
                 if reportProgress { onProgress?(reached) }
             case .tornTail(let offset, let length):
+                if capture != nil, prefixReport == nil { prefixReport = report }
                 report.tornTailOffset = offset
                 add(
                     Finding(
@@ -97,6 +105,7 @@ public final class LedgerVerifier {
                         message: "the last \(length) bytes at byte offset \(offset) have no final newline (an interrupted append); they are not part of the ledger",
                         remedy: "run `chiptrail ledger repair \(path)` to move them aside", offset: offset))
             case .lineTooLong(let e):
+                if capture != nil, prefixReport == nil { prefixReport = report }
                 add(Finding(seq: report.records, e))
             case .failure(let e):
                 throw e
@@ -146,7 +155,7 @@ public final class LedgerVerifier {
             latestCheckpoint: report.latestCheckpoint, trust: trust, anchors: options.trust.map(\.fingerprint))
     }
 
-    private func restore(_ s: VerifierState) {
+    func restore(_ s: VerifierState) {
         report.records = s.records
         report.origin = s.origin
         report.latestCheckpoint = s.latestCheckpoint
@@ -293,6 +302,7 @@ public final class LedgerVerifier {
         defer {
             prevLineHash = s.lineHash
             tree.append(leafHash: s.leaf)
+            if let capture, !s.pending { capture.add(line: s.line, leaf: s.leaf) }
             onRecord?(seq, s.offset, s.leaf)
             report.records = seq + 1
             if let since = sinceCheckpoint, tree.size == since.size { sinceRoot = tree.root }
@@ -411,10 +421,10 @@ public final class LedgerVerifier {
     }
 
     /// The latest valid checkpoint record, kept so that the cosignature records after it need not read it back.
-    private var recentCheckpoint: (seq: Int, time: LedgerTime, note: SignedNote, verified: [NoteSignature])?
+    var recentCheckpoint: (seq: Int, time: LedgerTime, note: SignedNote, verified: [NoteSignature])?
 
     /// The valid checkpoint record at `seq`: its time, note and the operator lines that verified.
-    private func checkpointRecord(at seq: Int) throws -> (time: LedgerTime, note: SignedNote, verified: [NoteSignature])? {
+    func checkpointRecord(at seq: Int) throws -> (time: LedgerTime, note: SignedNote, verified: [NoteSignature])? {
         if let c = recentCheckpoint, c.seq == seq { return (c.time, c.note, c.verified) }
         guard let line = try history.checkpointLine(seq: seq) else { return nil }
         let r = try Record.parse(line: line)
@@ -485,7 +495,8 @@ public final class LedgerVerifier {
             onStatement?(
                 VerifiedStatement(
                     seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: [],
-                    intact: false, findingCodes: ["unverifiable-records"], prepared: s.prepared, undecoded: s.undecoded))
+                    intact: false, findingCodes: ["unverifiable-records"], prepared: s.prepared, undecoded: s.undecoded,
+                    offset: s.pending ? -1 : s.offset))
             return
         }
         let key = s.envelopeKey ?? StatementKey(env.statementIdentity)
@@ -506,7 +517,8 @@ public final class LedgerVerifier {
         onStatement?(
             VerifiedStatement(
                 seq: s.index, time: r.time, lineHash: Hex.encode(s.lineHash), checked: s.checked, signers: s.signers,
-                intact: intact, findingCodes: s.findings.map(\.code.rawValue), prepared: s.prepared, undecoded: s.undecoded))
+                intact: intact, findingCodes: s.findings.map(\.code.rawValue), prepared: s.prepared, undecoded: s.undecoded,
+                    offset: s.pending ? -1 : s.offset))
     }
 
     /// What a retraction needs to know about its target, recomputed from the target's line: an intact statement's
@@ -521,7 +533,7 @@ public final class LedgerVerifier {
 
     // MARK: - End
 
-    private func parseSince(_ note: String) throws {
+    func parseSince(_ note: String) throws {
         do {
             sinceCheckpoint = try Checkpoint(text: try SignedNote(parsing: note).text)
         } catch let e as TrailError {

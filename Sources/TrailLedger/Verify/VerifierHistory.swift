@@ -58,7 +58,7 @@ final class MemoryHistory: VerifierHistory {
     /// Item index + 1 (0 = empty), by envelope key and by line key.
     private var byEnvelope = [Int32](repeating: 0, count: 1024)
     private var byLine = [Int32](repeating: 0, count: 1024)
-    private var checkpoints: [Int: Int64] = [:]
+    private(set) var checkpoints: [Int: Int64] = [:]
     private var pendingLines: [Int64: [UInt8]] = [:]
 
     init(path: String) { self.path = path }
@@ -127,7 +127,7 @@ final class MemoryHistory: VerifierHistory {
         if let pending { pendingLines[offset] = pending }
     }
 
-    private func line(at offset: Int64) throws -> [UInt8]? {
+    func line(at offset: Int64) throws -> [UInt8]? {
         if let l = pendingLines[offset] { return l }
         if fd < 0 {
             fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -135,4 +135,16 @@ final class MemoryHistory: VerifierHistory {
         }
         return readLine(fd: fd, at: offset)
     }
+}
+
+extension MemoryHistory {
+    /// Every remembered statement as (envelope key, line key, offset), in insertion (ledger) order.
+    func forEachStatement(_ body: (StatementKey, StatementKey, Int64) -> Void) {
+        for i in 0..<count {
+            let it = item(i)
+            body(it.envelope, it.line, it.offset)
+        }
+    }
+
+    var statementCount: Int { count }
 }

@@ -45,6 +45,8 @@ public struct VerifiedStatement: Sendable {
     /// The in-toto statement when it decodes but its predicate or manifest does not (`checked` is then nil): it still
     /// names the shipment the broken statement is about.
     public var undecoded: Statement? = nil
+    /// Byte offset of the record's line in the ledger file (-1 for a candidate not yet written).
+    public var offset: Int64 = -1
 }
 
 /// A checkpoint the ledger holds.
@@ -103,5 +105,5 @@ public struct VerificationReport: Sendable {
             if f.severity == .error { omittedErrorCodes.insert(code) }
         }
     }
-    private var keptPerCode: [String: Int] = [:]
+    var keptPerCode: [String: Int] = [:]
 }
