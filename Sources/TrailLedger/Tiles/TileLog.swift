@@ -8,6 +8,7 @@ public final class TileLog: @unchecked Sendable {
     public let fetcher: any TileFetcher
     private let lock = NSLock()
     private var fetchedPaths: [String] = []
+    private var tiles: [String: [MerkleHash]] = [:]
 
     public init(fetcher: any TileFetcher) { self.fetcher = fetcher }
 
@@ -35,11 +36,15 @@ public final class TileLog: @unchecked Sendable {
     func tile(level: Int, index: Int, size: Int) throws -> [MerkleHash] {
         let width = TileLayout.width(level: level, index: index, size: size)
         let path = TileLayout.tilePath(level: level, index: index, width: width)
+        if let cached = lock.withLock({ tiles[path] }) { return cached }
         let bytes = try get(path)
         guard bytes.count == width * MerkleHash.byteCount else {
             throw EntryBundle.malformed(path, "a tile of width \(width) is \(width * 32) bytes, this one \(bytes.count)")
         }
-        return (0..<width).map { MerkleHash(bytes[($0 * 32)..<($0 * 32 + 32)])! }
+        let hashes = (0..<width).map { MerkleHash(bytes[($0 * 32)..<($0 * 32 + 32)])! }
+        // Each tile is fetched once per reader (32 bytes per entry in memory).
+        lock.withLock { tiles[path] = hashes }
+        return hashes
     }
 
     /// The lines of entry bundle `index` of the tree of `size` leaves, large entries resolved, each checked against
@@ -166,12 +171,11 @@ public final class TileLog: @unchecked Sendable {
 }
 
 /// The hash tiles of a published tree as a `MerkleHashSource`: the subtree at Merkle level 8·L + r is the root of
-/// 2^r consecutive hashes of a tile at tile level L. Tiles are fetched once, when first needed.
+/// 2^r consecutive hashes of a tile at tile level L. Tiles are fetched when first needed (the log keeps them).
 public final class TileHashSource: MerkleHashSource, @unchecked Sendable {
     // @unchecked: used from one thread at a time.
     let log: TileLog
     public let size: Int
-    private var cache: [Int: [MerkleHash]] = [:]
 
     init(log: TileLog, size: Int) {
         self.log = log
@@ -186,14 +190,7 @@ public final class TileHashSource: MerkleHashSource, @unchecked Sendable {
         let r = level % TileLayout.height
         let first = index << r
         let tileIndex = first / TileLayout.width
-        let key = tileLevel << 56 | tileIndex
-        let hashes: [MerkleHash]
-        if let h = cache[key] {
-            hashes = h
-        } else {
-            hashes = try log.tile(level: tileLevel, index: tileIndex, size: size)
-            cache[key] = hashes
-        }
+        let hashes = try log.tile(level: tileLevel, index: tileIndex, size: size)
         var row = Array(hashes[(first % TileLayout.width)..<(first % TileLayout.width + (1 << r))])
         while row.count > 1 {
             row = stride(from: 0, to: row.count, by: 2).map { Merkle.nodeHash(row[$0], row[$0 + 1]) }
