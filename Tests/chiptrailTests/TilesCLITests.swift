@@ -68,7 +68,8 @@ import TrailTestSupport
         }
 
         deinit {
-            process.terminate()
+            // SIGKILL: a child of Foundation's Process inherits the spawning thread's blocked signals, SIGTERM among them.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
