@@ -225,15 +225,32 @@ import TrailTestSupport
         let forkLedger = f.dir.file("fork.jsonl")
         try FileManager.default.copyItem(atPath: f.ledger, toPath: forkLedger)
 
-        // Grow, publish again, monitor: consistent, only the new entries fetched.
+        // Grow (300 CRLs, a CRL line over 65,535 bytes, and a statement appended with `ledger append`), publish
+        // again, monitor: consistent, only the new entries fetched, the new shipment reported.
         try Self.grow(f, count: 300, first: 11, minute: 3)
-        _ = try publish(f.ledger, served)
+        try Self.grow(f, count: 1, first: 311, serials: 4000, minute: 4)
+        let env = try Samples.envelope(.supplySufficiency, predicate: Samples.supply(), signers: [f.pki.exporter])
+        let envFile = try f.dir.write("supply.json", env.jsonText, mode: 0o644)
+        let append = try chiptrail(["ledger", "append", f.ledger, envFile, "--operator-key", f.operatorKey])
+        #expect(append.status == 0, "\(append.stderr)")
+        let republished = try publish(f.ledger, served)
+        #expect(republished["largeEntries"] as? Int == 1)
         let second = try chiptrail(["ledger", "monitor", server.url, "--trust", f.root, "--state", state, "--format", "json"])
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
         let o = try Self.json(second.stdout)
         #expect(o["previousSize"] as? Int == 14)
-        #expect(o["newEntries"] as? Int == 301)
+        #expect(o["newEntries"] as? Int == 305)  // 300 CRLs, checkpoint, the large CRL, checkpoint, the statement
         #expect(o["integrity"] as? String == "ok")
+        let changes = try #require(o["changes"] as? [[String: Any]])
+        #expect(changes.count == 1 && changes.first?["shipment"] as? String == "SHP-0001")
+        #expect(changes.first?["old"] is NSNull && changes.first?["new"] as? String == "pending", "\(changes)")
+        // Only the new entries: a bundle and tiles from the old size on, not every bundle again.
+        #expect((o["fetched"] as? Int ?? 99) <= 12, "\(o)")
+        // Nothing new: consistent, no change, nothing but the checkpoint and tiles fetched.
+        let quiet = try chiptrail(["ledger", "monitor", server.url, "--trust", f.root, "--state", state])
+        #expect(quiet.status == 0, "\(quiet.stdout)\(quiet.stderr)")
+        #expect(quiet.stdout.contains("consistent with the last one seen (size 319); 0 new entries"), "\(quiet.stdout)")
+        #expect(quiet.stdout.contains("no shipment status changed"))
         let saved = try String(contentsOfFile: state + "/checkpoint", encoding: .utf8)
         #expect(saved == (try String(contentsOfFile: served + "/checkpoint", encoding: .utf8)))
 
@@ -253,6 +270,80 @@ import TrailTestSupport
         // The state still holds the last consistent checkpoint: the next run says the same.
         #expect(try String(contentsOfFile: state + "/checkpoint", encoding: .utf8) == saved)
         #expect(try chiptrail(["ledger", "monitor", server.url, "--trust", f.root, "--state", state]).status == 1)
+    }
+
+    /// Builds interop/go/checktiles.go (Go's sumdb/tlog reading the published tiles) in GOPATH mode against the
+    /// system copy of x/mod, as GoNoteInteropTests does for checknote.go.
+    static func goChecker(in dir: TempDir) throws -> String {
+        let out = dir.file("checktiles")
+        let r = try runProcess(
+            "/usr/bin/env", ["go", "build", "-o", out, Self.repo + "/interop/go/checktiles.go"],
+            environment: ["GO111MODULE": "off", "GOPATH": "/usr/share/gocode", "GOCACHE": dir.file("gocache"), "GOFLAGS": ""])
+        #expect(r.status == 0, "go build failed (apt-get install golang-go golang-golang-x-mod-dev): \(r.stderr)")
+        return out
+    }
+
+    @Test func goTlogReadsThePublishedTilesAndProvesConsistency() throws {
+        let f = try CLILedgerFixture()
+        let tool = try Self.goChecker(in: f.dir)
+        try Self.grow(f, count: 550, first: 1, minute: 2)
+        try Self.grow(f, count: 1, first: 551, serials: 4000, minute: 3)  // a line over 65,535 bytes
+        let pub = f.dir.file("pub")
+        let p = try publish(f.ledger, pub)
+        #expect(p["treeSize"] as? Int == 556)
+        // Level 0: two full tiles and a partial of 44; level 1: a partial of 2 (the hashes of the two full tiles).
+        for path in ["tile/0/000", "tile/0/001", "tile/0/002.p/44", "tile/1/000.p/2", "tile/entries/002.p/44"] {
+            #expect(FileManager.default.fileExists(atPath: pub + "/" + path), "\(path)")
+        }
+        let r = try runProcess(tool, [pub])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("go tiles OK: 556 entries, 4 tiles, 1 large entries"), "\(r.stdout)")
+        let old = f.dir.file("old.checkpoint")
+        try FileManager.default.copyItem(atPath: pub + "/checkpoint", toPath: old)
+        // Grown and published again: tlog proves the old tree a prefix of the new one from the published tiles.
+        try Self.grow(f, count: 3, first: 552, minute: 4)
+        _ = try publish(f.ledger, pub)
+        let grown = try runProcess(tool, [pub, old])
+        #expect(grown.status == 0, "\(grown.stdout)\(grown.stderr)")
+        #expect(grown.stdout.contains("go tiles OK: 560 entries") && grown.stdout.contains("consistent with 556"), "\(grown.stdout)")
+        // The Python reader (from the C2SP text) agrees.
+        let py = try runProcess("/usr/bin/env", ["python3", Self.repo + "/interop/tiles/reader.py", pub])
+        #expect(py.status == 0, "\(py.stdout)\(py.stderr)")
+        #expect(py.stdout.contains("OK: 560 entries, root \(try publish(f.ledger, pub)["root"] as! String), 4 tiles checked, 1 large entries"), "\(py.stdout)")
+    }
+
+    @Test func monitorCatchesAForkOfTheSameSize() throws {
+        let f = try CLILedgerFixture()
+        try Self.grow(f, count: 10, first: 1, minute: 2)
+        let served = f.dir.file("served")
+        _ = try publish(f.ledger, served)
+        let state = f.dir.file("state")
+        let forkLedger = f.dir.file("fork.jsonl")
+        try FileManager.default.copyItem(atPath: f.ledger, toPath: forkLedger)
+        #expect(try chiptrail(["ledger", "monitor", served, "--trust", f.root, "--state", state]).status == 0)
+        try Self.grow(f, count: 20, first: 11, minute: 3)
+        _ = try publish(f.ledger, served)
+        let grown = try chiptrail(["ledger", "monitor", served, "--trust", f.root, "--state", state])
+        #expect(grown.status == 0, "\(grown.stdout)\(grown.stderr)")
+        let saved = try String(contentsOfFile: state + "/checkpoint", encoding: .utf8)
+        // Another 20 CRLs (other serials) on the old ledger: the same tree size, another root.
+        try Self.grow(f, ledger: forkLedger, count: 20, first: 11, minute: 3)
+        try FileManager.default.removeItem(atPath: served)
+        let fork = try publish(forkLedger, served)
+        #expect(saved.contains("\n\(fork["treeSize"] as! Int)\n"))
+        let r = try chiptrail(["ledger", "monitor", served, "--trust", f.root, "--state", state])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("inconsistent-with-checkpoint"), "\(r.stderr)")
+        let evidence = try FileManager.default.contentsOfDirectory(atPath: state + "/evidence")
+        #expect(evidence.count == 1)
+        let dir = state + "/evidence/" + evidence[0]
+        #expect(try String(contentsOfFile: dir + "/old.checkpoint", encoding: .utf8) == saved)
+        #expect(try String(contentsOfFile: dir + "/new.checkpoint", encoding: .utf8) == String(contentsOfFile: served + "/checkpoint", encoding: .utf8))
+        #expect(try String(contentsOfFile: state + "/checkpoint", encoding: .utf8) == saved)
+        // Go's tlog sees the same: the saved tree is not the published one.
+        let tool = try Self.goChecker(in: f.dir)
+        let go = try runProcess(tool, [served, dir + "/old.checkpoint"])
+        #expect(go.status == 1 && go.stdout.contains("CheckTree"), "\(go.stdout)\(go.stderr)")
     }
 
     @Test func monitorPrintsNewAndChangedShipments() throws {
