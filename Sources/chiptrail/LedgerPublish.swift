@@ -12,7 +12,7 @@ struct LedgerPublish: AsyncParsableCommand {
             DIR/tile/entries/<N>[.p/<W>], lines over 65,535 bytes as DIR/tile/entries/large/<sha256>, and
             DIR/tail.jsonl (the checkpoint record and its cosignatures). Run it again after an append: only new
             files are written, atomically, the checkpoint last. A directory holding another history is refused
-            (tiles-mismatch). Serve DIR as it is (README "Serving the tiles").
+            (tiles-mismatch). Serve DIR as static files (README "Serving tiles").
             """)
 
     @Argument(help: "The ledger file.") var ledger: String

@@ -37,7 +37,7 @@ import TrailTestSupport
         let port: Int
         var url: String { "http://127.0.0.1:\(port)" }
 
-        init(directory: String, status: Int? = nil) throws {
+        init(directory: String, status: Int? = nil, gzip: Bool = false) throws {
             let probe = try runProcess(
                 "/usr/bin/env",
                 ["python3", "-c", "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])"])
@@ -53,6 +53,25 @@ import TrailTestSupport
                     http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
                     """
                 process.arguments = ["python3", "-c", script]
+            } else if gzip {
+                // Every file gzip-encoded when the request accepts it (as nginx with `gzip on`); 404 otherwise.
+                let script = """
+                    import http.server, gzip, os, sys
+                    root = sys.argv[1]
+                    class H(http.server.BaseHTTPRequestHandler):
+                        def do_GET(self):
+                            p = os.path.join(root, self.path.lstrip('/'))
+                            if not os.path.isfile(p):
+                                self.send_response(404); self.send_header('Content-Length', '0'); self.end_headers(); return
+                            data = open(p, 'rb').read()
+                            self.send_response(200)
+                            if 'gzip' in self.headers.get('Accept-Encoding', ''):
+                                data = gzip.compress(data); self.send_header('Content-Encoding', 'gzip')
+                            self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)
+                        def log_message(self, *a): pass
+                    http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
+                    """
+                process.arguments = ["python3", "-c", script, directory]
             } else {
                 process.arguments = ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", directory]
             }
@@ -344,6 +363,38 @@ import TrailTestSupport
         let tool = try Self.goChecker(in: f.dir)
         let go = try runProcess(tool, [served, dir + "/old.checkpoint"])
         #expect(go.status == 1 && go.stdout.contains("CheckTree"), "\(go.stdout)\(go.stderr)")
+    }
+
+    @Test func bundleVerifyProvesItsCheckpointOnThePublishedLogOverGzip() throws {
+        let dir = TempDir()
+        let demo = try chiptrail(["demo", "--dir", dir.file("demo")])
+        #expect(demo.status == 0 || demo.status == 2, "\(demo.stderr)")
+        let ledger = dir.file("demo/ledger.jsonl"), root = dir.file("demo/root.pem"), pub = dir.file("pub")
+        let bundle = dir.file("b.json")
+        #expect(try chiptrail(["ledger", "prove", ledger, "--shipment", "SHP-2026-0001", "--out", bundle]).status == 0)
+        _ = try publish(ledger, pub)
+        let server = try Server(directory: pub, gzip: true)
+        let r = try chiptrail(["bundle", "verify", bundle, "--trust", root, "--log", server.url, "--format", "json"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let log = try #require(try Self.json(r.stdout)["log"] as? [String: Any])
+        #expect(log["consistent"] as? Bool == true && log["treeSize"] as? Int == 53, "\(log)")
+        let text = try chiptrail(["bundle", "verify", bundle, "--trust", root, "--log", server.url])
+        #expect(text.stdout.contains("the bundle's tree is a prefix of it"), "\(text.stdout)")
+        // Verifying the whole log through gzip-encoded responses gives the file's report.
+        let a = try chiptrail(["ledger", "verify", ledger, "--trust", root, "--format", "json"])
+        let b = try chiptrail(["ledger", "verify", server.url, "--trust", root, "--format", "json"])
+        #expect(a.status == b.status)
+        #expect(b.stdout.replacingOccurrences(of: server.url, with: ledger) == a.stdout)
+        // A log that publishes another tree of that size: the bundle's checkpoint is not on it (exit 1).
+        let other = TempDir()
+        let demo2 = try chiptrail(["demo", "--dir", other.file("demo")])
+        #expect(demo2.status == 0 || demo2.status == 2)
+        let r2 = try chiptrail(["bundle", "verify", bundle, "--trust", root, "--log", other.file("pub-missing")])
+        #expect(r2.status == 66, "\(r2.stderr)")  // not a published log: nothing there
+        _ = try publish(other.file("demo/ledger.jsonl"), other.file("pub"))
+        let forked = try chiptrail(["bundle", "verify", bundle, "--trust", root, "--log", other.file("pub")])
+        #expect(forked.status == 1, "\(forked.stdout)\(forked.stderr)")
+        #expect(forked.stderr.contains("inconsistent-with-checkpoint"), "\(forked.stderr)")
     }
 
     @Test func monitorPrintsNewAndChangedShipments() throws {
