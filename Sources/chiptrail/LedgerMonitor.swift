@@ -13,7 +13,8 @@ struct LedgerMonitor: AsyncParsableCommand {
             checkpoint seen (kept in --state), fetches only the entries added since, verifies the ledger and prints
             the shipments whose status is new or changed. Exit 0 when consistent and intact; 1 when the checkpoint
             is inconsistent with the last one seen (a split view or rewritten history: both signed checkpoints are
-            kept in STATE/evidence/) or the ledger fails verification. One run, or one every --every seconds.
+            kept in STATE/evidence/) or the ledger fails verification. One run, or one every --every seconds (then a
+            log that cannot be reached, tiles-fetch-failed or tiles-missing, is reported and tried again next time).
             """)
 
     @Argument(help: "The published log: a directory or an http(s) base URL.") var log: String
@@ -47,8 +48,18 @@ struct LedgerMonitor: AsyncParsableCommand {
             }
             while true {
                 let tileLog = TileLog(fetcher: try TileFetcherFactory.at(log, timeout: TilesInput.timeout))
-                let o = try TileMonitor.run(log: tileLog, state: state, verifier: verifier)
+                let o: TileMonitor.Outcome
+                do {
+                    o = try TileMonitor.run(log: tileLog, state: state, verifier: verifier)
+                } catch let e as TrailError where every != nil && Self.transient.contains(e.code) {
+                    // With --every, a log that cannot be reached now is tried again at the next run; the state
+                    // is unchanged. An inconsistency or a failed verification still ends the monitor.
+                    printError(e, format: format)
+                    try await Task.sleep(nanoseconds: UInt64(every! * 1e9))
+                    continue
+                }
                 print(Self.describe(o, format: format))
+                fflush(nil)  // one report per run, visible at once in a log file or pipe (nil: every stream)
                 if !o.verdict.integrityOK {
                     exit = Exit.integrity
                     return
@@ -59,6 +70,9 @@ struct LedgerMonitor: AsyncParsableCommand {
         }
         if exit != 0 { throw ExitCode(exit) }
     }
+
+    /// Failures of one `--every` run that the next run may not have: the log could not be reached or read.
+    static let transient: Set<TrailError.Code> = [.tilesFetchFailed, .tilesMissing]
 
     static func describe(_ o: TileMonitor.Outcome, format: OutputFormat) -> String {
         if format == .json {

@@ -37,7 +37,7 @@ import TrailTestSupport
         let port: Int
         var url: String { "http://127.0.0.1:\(port)" }
 
-        init(directory: String, status: Int? = nil, gzip: Bool = false) throws {
+        init(directory: String, status: Int? = nil, gzip: Bool = false, hang: Bool = false) throws {
             let probe = try runProcess(
                 "/usr/bin/env",
                 ["python3", "-c", "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])"])
@@ -53,6 +53,9 @@ import TrailTestSupport
                     http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
                     """
                 process.arguments = ["python3", "-c", script]
+            } else if hang {
+                // Accepts connections and never answers.
+                process.arguments = ["python3", "-c", "import socket,time;s=socket.socket();s.bind(('127.0.0.1',\(port)));s.listen(50);c=[s.accept() for _ in range(50)];time.sleep(600)"]
             } else if gzip {
                 // Every file gzip-encoded when the request accepts it (as nginx with `gzip on`); 404 otherwise.
                 let script = """
@@ -205,6 +208,15 @@ import TrailTestSupport
             let r = try chiptrail(["ledger", "verify", s.url, "--trust", f.root], environment: env)
             #expect(r.status == 74)
             #expect(r.stderr.contains("HTTP 403"), "\(r.stderr)")
+        }
+        // A server that never answers: each request times out (CHIPTRAIL_TILES_TIMEOUT), is retried, then fails.
+        do {
+            let s = try Server(directory: pub, hang: true)
+            let start = Date()
+            let r = try chiptrail(["ledger", "verify", s.url, "--trust", f.root], environment: ["CHIPTRAIL_TILES_TIMEOUT": "1"])
+            #expect(r.status == 74, "\(r.stderr)")
+            #expect(r.stderr.contains("tiles-fetch-failed") && r.stderr.contains("after 3 attempts"), "\(r.stderr)")
+            #expect(Date().timeIntervalSince(start) < 20)
         }
         // A wrong base URL: 404, tiles-missing (exit 66).
         let s = try Server(directory: pub)
@@ -395,6 +407,45 @@ import TrailTestSupport
         let forked = try chiptrail(["bundle", "verify", bundle, "--trust", root, "--log", other.file("pub")])
         #expect(forked.status == 1, "\(forked.stdout)\(forked.stderr)")
         #expect(forked.stderr.contains("inconsistent-with-checkpoint"), "\(forked.stderr)")
+    }
+
+    @Test func monitorEveryFewSecondsFollowsTheLogAndOutlivesAnOutage() throws {
+        let f = try CLILedgerFixture()
+        try Self.grow(f, count: 5, first: 1, minute: 2)
+        let served = f.dir.file("served")
+        _ = try publish(f.ledger, served)
+        var server: Server? = try Server(directory: served)
+        let url = server!.url
+        let out = f.dir.file("monitor.out"), err = f.dir.file("monitor.err")
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chiptrailPath)
+        p.arguments = ["ledger", "monitor", url, "--trust", f.root, "--state", f.dir.file("state"), "--every", "1", "--format", "json"]
+        p.standardOutput = FileHandle(forWritingAtPath: out)
+        p.standardError = FileHandle(forWritingAtPath: err)
+        try p.run()
+        defer {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        func wait(for file: String, _ what: String, _ ok: (String) -> Bool) -> Bool {
+            for _ in 0..<300 {
+                if let d = FileManager.default.contents(atPath: file), ok(String(decoding: d, as: UTF8.self)) { return true }
+                usleep(100_000)
+            }
+            Issue.record("no \(what) in \(file)")
+            return false
+        }
+        #expect(wait(for: out, "first report") { $0.contains("\"treeSize\":9") })
+        try Self.grow(f, count: 3, first: 6, minute: 3)
+        _ = try publish(f.ledger, served)
+        #expect(wait(for: out, "report of the growth") { $0.contains("\"newEntries\":4,\"previousSize\":9") })
+        // The server goes away: each run says so on stderr, and the monitor keeps going.
+        server = nil
+        #expect(wait(for: err, "fetch failure") { $0.components(separatedBy: "tiles-fetch-failed").count > 2 })
+        #expect(p.isRunning)
+        _ = server
     }
 
     @Test func monitorPrintsNewAndChangedShipments() throws {
