@@ -211,6 +211,10 @@ extension TrailError.Code {
     public static let stateVersionUnsupported = Self("state-version-unsupported", .malformed)
     public static let stdinIsATerminal = Self("stdin-is-a-terminal", .usage)
     public static let subjectMismatch = Self("subject-mismatch", .integrity)
+    public static let tilesFetchFailed = Self("tiles-fetch-failed", .io)
+    public static let tilesMalformed = Self("tiles-malformed", .malformed)
+    public static let tilesMismatch = Self("tiles-mismatch", .integrity)
+    public static let tilesMissing = Self("tiles-missing", .noInput)
     public static let timeRegression = Self("time-regression", .integrity)
     public static let tooManySignatures = Self("too-many-signatures", .malformed)
     public static let tornTail = Self("torn-tail", .integrity)
@@ -270,8 +274,11 @@ extension TrailError.Code {
         .policyUnknownKey, .policyValueInvalid, .predicateRequired, .predicateValueInvalid, .prevMismatch,
         .randomFailed, .retractionInvalid, .roleNotPermitted, .roleRequired, .seqMismatch, .seqOutOfRange,
         .signFailed, .signatureInvalid, .signatureTooLarge, .signerExpired, .signerKeyUsage, .signerNotLeaf,
-        .signerNotYetValid, .signerRevoked, .stateAnchorsMismatch, .stateCorrupt, .stateOptionsMismatch, .stateOriginMismatch, .statePolicyMismatch, .statePrefixMismatch, .statePrefixTruncated, .stateVersionUnsupported, .stdinIsATerminal, .subjectMismatch, .timeRegression,
-        .tooManySignatures, .tornTail, .uncheckpointedTail, .unexpectedGenesis, .unknownCheckpoint, .unknownIssuer,
+        .signerNotYetValid, .signerRevoked, .stateAnchorsMismatch, .stateCorrupt, .stateOptionsMismatch,
+        .stateOriginMismatch, .statePolicyMismatch, .statePrefixMismatch, .statePrefixTruncated,
+        .stateVersionUnsupported, .stdinIsATerminal, .subjectMismatch, .tilesFetchFailed, .tilesMalformed,
+        .tilesMismatch, .tilesMissing, .timeRegression, .tooManySignatures, .tornTail, .uncheckpointedTail,
+        .unexpectedGenesis, .unknownCheckpoint, .unknownIssuer,
         .unknownKind, .unknownReason, .unknownRecordType, .unknownRole, .unknownSeq, .unknownShipment,
         .unknownSigner, .unsupportedKeyAlgorithm, .unsupportedNoteKey, .unsupportedPayloadType, .unsupportedVersion,
         .untrustedLedger, .unverifiableRecords, .usage, .weakKey, .weakSignatureAlgorithm, .witnessKeyNotEd25519,

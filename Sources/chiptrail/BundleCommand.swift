@@ -24,6 +24,8 @@ struct BundleVerify: AsyncParsableCommand {
     @Argument(help: "The bundle file (ledger prove --out; `-` for stdin).") var bundle: String
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var policyOptions: PolicyOptions
+    @Option(help: "A published log (a `ledger publish` directory or http(s) URL): also prove the bundle's checkpoint a prefix of its tree.")
+    var log: String?
     @OptionGroup var output: OutputOptions
     var format: OutputFormat { output.format }
 
@@ -39,14 +41,47 @@ struct BundleVerify: AsyncParsableCommand {
                 throw e.at(file: bundle)
             }
             let check = BundleCheck.run(bundle: parsed, trust: anchors, policy: pol)
+            // With --log, the bundle's checkpoint must be a prefix of the published tree (O(log n) tiles).
+            let published = try log.map { try Self.checkAgainstLog($0, bundle: parsed) }
             if format == .json {
-                printJSON(Self.json(check))
+                var o = Self.json(check)
+                if let published {
+                    o["log"] = [
+                        "location": published.location, "treeSize": published.size, "root": published.root.hex,
+                        "consistent": true, "fetched": published.fetched,
+                    ] as [String: Any]
+                }
+                printJSON(o)
             } else {
-                print(Self.text(check, path: bundle), terminator: "")
+                var text = Self.text(check, path: bundle)
+                if let p = published, let r = text.range(of: "\nintegrity  ") {
+                    let line = "\nlog        \(Terminal.safe(p.location)): published size \(p.size), the bundle's tree is a prefix of it (\(p.fetched) resources fetched)"
+                    text.insert(contentsOf: line, at: r.lowerBound)
+                }
+                print(text, terminator: "")
             }
             exit = check.exitStatus
         }
         if exit != 0 { throw ExitCode(exit) }
+    }
+
+    /// The published checkpoint of the log at `location`, once the bundle's checkpoint is proven a prefix of it.
+    /// Errors: `inconsistent-with-checkpoint` (another origin, a smaller published tree, or not a prefix),
+    /// `tiles-missing`, `tiles-fetch-failed`, `tiles-malformed`, `malformed-checkpoint`.
+    static func checkAgainstLog(_ location: String, bundle: ProofBundle) throws -> (
+        location: String, size: Int, root: MerkleHash, fetched: Int
+    ) {
+        let tileLog = TileLog(fetcher: try TileFetcherFactory.at(location, timeout: TilesInput.timeout))
+        let ours = try Checkpoint(text: try SignedNote(parsing: bundle.checkpoint).text)
+        let (_, published) = try tileLog.checkpoint()
+        if published.origin == ours.origin, published.size < ours.size {
+            throw TrailError(
+                "inconsistent-with-checkpoint",
+                "\(location) publishes a tree of size \(published.size), the bundle's checkpoint has size \(ours.size): its tree is not on the published log",
+                remedy: "ask the operator to publish the log (`chiptrail ledger publish`), then check again")
+        }
+        _ = try tileLog.proveConsistent(old: ours, new: published)
+        return (location, published.size, published.rootHash, tileLog.fetched.count)
     }
 
     static func json(_ c: BundleCheck) -> [String: Any] {

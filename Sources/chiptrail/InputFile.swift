@@ -54,6 +54,15 @@ final class InputFile {
         if let directory { Self.registry.add(copy: path, directory: directory, name: name) }
     }
 
+    /// Adopts `path`, a private copy in `directory` made by the caller (a ledger reassembled from tiles), removed
+    /// with `directory` when this object goes away; messages name it `name`.
+    init(adopting path: String, directory: String, name: String) {
+        self.name = name
+        self.path = path
+        self.directory = directory
+        Self.registry.add(copy: path, directory: directory, name: name)
+    }
+
     deinit {
         // The name stays registered: an error thrown while reading is printed after this object is gone.
         guard let directory else { return }

@@ -6,5 +6,6 @@ struct LedgerCommand: AsyncParsableCommand {
         subcommands: [
             LedgerInit.self, LedgerAppend.self, LedgerVerify.self, LedgerShow.self, LedgerCheckpointCommand.self,
             LedgerRepair.self, LedgerProve.self, LedgerCosign.self, LedgerConsistency.self, LedgerExplain.self,
+            LedgerPublish.self, LedgerMonitor.self,
         ])
 }

@@ -12,7 +12,7 @@ struct LedgerProve: AsyncParsableCommand {
             base64 of the record's line bytes.
             """)
 
-    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin), or a published tiles directory or http(s) URL.") var ledger: String
     @Option(help: "The shipment id to prove.") var shipment: String?
     @Option(help: "Prove against the checkpoint record at this seq (default: the latest).") var checkpoint: Int?
     @Flag(name: .customLong("tlog-proof"), help: "Write one record as a C2SP tlog-proof@v1 file (needs --seq).")
@@ -36,7 +36,10 @@ struct LedgerProve: AsyncParsableCommand {
         showIndexProgress(ledger, format: format)
         try await reporting(format: format) {
             try forceOptions.checkWritable(out)
-            let input = try InputFile(ledger)
+            if tlogProof, let seq, let log = try TilesInput.log(ledger) {
+                return try Self.writeFromTiles(log, seq: seq, out: out, format: format)
+            }
+            let input = try TilesInput.open(ledger)  // a file, a pipe, or a tiles location (TilesInput.swift)
             // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
             defer { withExtendedLifetime(input) {} }
             let ledger = input.path

@@ -16,7 +16,7 @@ struct LedgerVerify: AsyncParsableCommand {
             Exit 0 intact and compliant; 1 integrity failure; 2 intact but a shipment is in violation.
             """)
 
-    @Argument(help: "The ledger file (`-` for stdin).") var ledger: String
+    @Argument(help: "The ledger file (`-` for stdin), or a published tiles directory or http(s) URL.") var ledger: String
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var policyOptions: PolicyOptions
     @Option(help: "A previously saved checkpoint the ledger must extend.") var since: String?
@@ -46,7 +46,7 @@ struct LedgerVerify: AsyncParsableCommand {
             options.maxFindingsPerCode = maxFindings
             if let since { options.since = try readInputText(since, what: "checkpoint") }
             let pol = try policyOptions.load()
-            let input = try InputFile(ledger)
+            let input = try TilesInput.open(ledger)  // a file, a pipe, or a tiles location (TilesInput.swift)
             // The private copy of a pipe lives until the command is done with it (not only until `input`'s last use).
             defer { withExtendedLifetime(input) {} }
             let path = input.path
